@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Prism.Hosting.Posture;
+using Prism.Hosting.Settings;
+
+namespace Prism.Hosting.Modules;
+
+/// <summary>
+/// One deployable part of Prism (identity, admin, proxy, ...). Each module gets its own
+/// <see cref="WebApplication"/> with its own listener and service container, so any subset
+/// can share a process without sharing state.
+/// </summary>
+public abstract class PrismModule
+{
+    /// <summary>Short name used on the command line: <c>identity</c>, <c>admin</c>, ...</summary>
+    public abstract string Name { get; }
+
+    /// <summary>OpenTelemetry service name, for example <c>prism-identity</c>.</summary>
+    public string ServiceName => "prism-" + Name;
+
+    /// <summary>Setting that holds the module's listening port.</summary>
+    public abstract Setting PortSetting { get; }
+
+    /// <summary>HTTP protocols of the listener; gRPC-only modules use HTTP/2.</summary>
+    public virtual HttpProtocols Protocols => HttpProtocols.Http1AndHttp2;
+
+    /// <summary>Every setting the module reads, so the host can map environment variables and document them.</summary>
+    public virtual IReadOnlyList<Setting> Settings => [PortSetting];
+
+    /// <summary>Registers the module's services (calls its <c>AddPrismXxx</c>).</summary>
+    public abstract void ConfigureServices(WebApplicationBuilder builder);
+
+    /// <summary>Maps the module's endpoints (calls its <c>MapPrismXxx</c>).</summary>
+    public abstract void MapEndpoints(WebApplication app);
+
+    /// <summary>Development defaults that are active with the given configuration.</summary>
+    public virtual IEnumerable<InsecureDefault> InsecureDefaults(IServiceProvider services) => [];
+
+    /// <summary>How <c>prism dev status</c> and <c>dev up</c> decide the module is healthy.</summary>
+    public abstract HealthProbe Health(Uri baseAddress);
+
+    /// <summary>Port and bind address the listener uses, after configuration.</summary>
+    public virtual Listener ResolveListener(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        new(configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!,
+            int.Parse(configuration[PortSetting.Key] ?? PortSetting.DefaultValue!, System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>Address and port a module listens on.</summary>
+public sealed record Listener(string Address, int Port)
+{
+    /// <summary>The loopback URL a local client uses to reach the listener.</summary>
+    public Uri LocalUri => new($"http://{(Address is "0.0.0.0" or "::" or "*" ? "127.0.0.1" : Address)}:{Port}");
+}
+
+/// <summary>A health check a local client can run against a module.</summary>
+/// <param name="Kind">HTTP GET of <see cref="Target"/> expecting 2xx, or a gRPC health check.</param>
+/// <param name="Target">URL to check.</param>
+public sealed record HealthProbe(HealthProbeKind Kind, Uri Target);
+
+/// <summary>The protocol a <see cref="HealthProbe"/> speaks.</summary>
+public enum HealthProbeKind
+{
+    /// <summary>HTTP GET answered with a success status.</summary>
+    Http,
+    /// <summary><c>grpc.health.v1.Health/Check</c> answered SERVING.</summary>
+    Grpc,
+}

@@ -1,0 +1,28 @@
+namespace Prism.Hosting.Settings;
+
+/// <summary>Settings that every module and the <c>prism</c> host share.</summary>
+public static class CoreSettings
+{
+    /// <summary>Root folder for config, token, data, logs and pid files.</summary>
+    public static readonly Setting Home = new(
+        "PRISM_HOME", "home", null,
+        "Folder holding config.yaml, token, data/, logs/ and run/. Default: ~/.prism.");
+
+    /// <summary>Development or production posture.</summary>
+    public static readonly Setting Environment = new(
+        "PRISM_ENV", "env", "dev",
+        "'dev' (default) or 'production'. Production refuses to start on any development fixture.");
+
+    /// <summary>Address every module listener binds to unless the module says otherwise.</summary>
+    public static readonly Setting BindAddress = new(
+        "PRISM_BIND_ADDRESS", "bind_address", "127.0.0.1",
+        "Address the module listeners bind to. Default: 127.0.0.1 (loopback only).");
+
+    /// <summary>Optional YAML file with server settings, keys as in this table.</summary>
+    public static readonly Setting ConfigFile = new(
+        "PRISM_CONFIG", "config", null,
+        "Path of a YAML file of server settings (keys as listed here, for example 'identity: {port: 5556}'). Overridden by environment variables.");
+
+    /// <summary>Every core setting.</summary>
+    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile];
+}
