@@ -23,6 +23,7 @@ public static class PrismLogging
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         logging.AddFilter("OpenIddict", LogLevel.Warning);
         logging.AddFilter("Grpc", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         return logging;
     }
 }

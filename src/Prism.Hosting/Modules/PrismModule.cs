@@ -21,8 +21,8 @@ public abstract class PrismModule
     /// <summary>Setting that holds the module's listening port.</summary>
     public abstract Setting PortSetting { get; }
 
-    /// <summary>HTTP protocols of the listener; gRPC-only modules use HTTP/2.</summary>
-    public virtual HttpProtocols Protocols => HttpProtocols.Http1AndHttp2;
+    /// <summary>HTTP protocols of the plaintext listener: HTTP/1.1 for pages and REST, HTTP/2 for gRPC modules.</summary>
+    public virtual HttpProtocols Protocols => HttpProtocols.Http1;
 
     /// <summary>Every setting the module reads, so the host can map environment variables and document them.</summary>
     public virtual IReadOnlyList<Setting> Settings => [PortSetting];
@@ -35,6 +35,9 @@ public abstract class PrismModule
 
     /// <summary>Development defaults that are active with the given configuration.</summary>
     public virtual IEnumerable<InsecureDefault> InsecureDefaults(IServiceProvider services) => [];
+
+    /// <summary>The URL a developer uses to reach the module, given its listener's base address.</summary>
+    public virtual Uri PublicUrl(Uri baseAddress) => baseAddress;
 
     /// <summary>How <c>prism dev status</c> and <c>dev up</c> decide the module is healthy.</summary>
     public abstract HealthProbe Health(Uri baseAddress);

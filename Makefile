@@ -1,0 +1,44 @@
+# Prism for .NET: the commands a developer types. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DOTNET ?= dotnet
+CONFIGURATION ?= Release
+BIN := bin
+LIB := $(BIN)/lib
+SOURCES := $(shell find src proto -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' \) 2>/dev/null) Directory.Build.props Directory.Packages.props
+
+.PHONY: help build dev-up dev-down dev-status bootstrap test bench deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+build: $(BIN)/prism ## Publish bin/prism and bin/prismctl (framework-dependent)
+
+$(BIN)/prism: $(SOURCES)
+	$(DOTNET) publish src/Prism.Host -c $(CONFIGURATION) -o $(LIB) --nologo -v quiet
+	@ln -sf lib/prism $(BIN)/prism
+	@if [ -d src/Prism.Cli ]; then $(DOTNET) publish src/Prism.Cli -c $(CONFIGURATION) -o $(LIB) --nologo -v quiet && ln -sf lib/prismctl $(BIN)/prismctl; fi
+	@touch $(BIN)/prism
+
+dev-up: build ## Start every module detached, wait until healthy, print URLs and credentials
+	$(BIN)/prism dev up
+
+dev-down: ## Stop what dev-up started
+	@if [ -x $(BIN)/prism ]; then $(BIN)/prism dev down; else echo "nothing to stop: bin/prism is not built"; fi
+
+dev-status: build ## One line per service
+	$(BIN)/prism dev status
+
+deps: ## Install the test servers (PostgreSQL, Redis, NATS, Chromium) when missing and running as root
+	@scripts/install-deps.sh
+
+test: deps ## Run every test
+	scripts/run-tests.sh
+
+bench: build ## Run the benchmarks under bench/
+	@if [ -d bench ] && ls bench/*/*.csproj >/dev/null 2>&1; then for p in bench/*/*.csproj; do $(DOTNET) run -c Release --project $$p; done; else echo "no benchmarks yet"; fi
+
+clean: ## Remove build output
+	rm -rf $(BIN) artifacts
+	$(DOTNET) clean Prism.slnx -v quiet

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Prism.Hosting.Settings;
+
+namespace Prism.Host.Dev;
+
+/// <summary>The services <c>prism dev</c> knows, with listeners resolved from the current configuration.</summary>
+public sealed class DevCatalog
+{
+    private DevCatalog(IConfiguration configuration, IReadOnlyList<DevService> services)
+    {
+        Configuration = configuration;
+        Services = services;
+    }
+
+    /// <summary>Configuration from defaults, PRISM_CONFIG and environment variables.</summary>
+    public IConfiguration Configuration { get; }
+
+    /// <summary>Every service in start order.</summary>
+    public IReadOnlyList<DevService> Services { get; }
+
+    /// <summary>Reads configuration the way the modules will and lists every service.</summary>
+    public static DevCatalog Load()
+    {
+        var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
+        var services = ModuleCatalog.All
+            .Select(m => (DevService)new ModuleDevService(m, m.ResolveListener(configuration)))
+            .ToList();
+        return new DevCatalog(configuration, services);
+    }
+
+    /// <summary>The named services, or all when none are named; an unknown name throws listing the known ones.</summary>
+    public IReadOnlyList<DevService> Select(IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return Services;
+        }
+
+        return names.Select(name => Services.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"Unknown service '{name}'. Known services: {string.Join(", ", Services.Select(s => s.Name))}."))
+            .Distinct()
+            .ToList();
+    }
+}

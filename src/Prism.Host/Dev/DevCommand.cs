@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Prism.Hosting.Settings;
+
+namespace Prism.Host.Dev;
+
+/// <summary><c>prism dev up|down|status</c>: the local platform, one detached process per service.</summary>
+public static class DevCommand
+{
+    /// <summary>Builds the command tree.</summary>
+    public static Command Create()
+    {
+        var dev = new Command("dev", "Run the local development platform (detached processes, pid and logs under PRISM_HOME).");
+        dev.Subcommands.Add(Up());
+        dev.Subcommands.Add(Down());
+        dev.Subcommands.Add(Status());
+        return dev;
+    }
+
+    private static Argument<string[]> ServicesArgument() => new("services")
+    {
+        Description = "Services to act on (default: all).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private static Command Up()
+    {
+        var services = ServicesArgument();
+        var command = new Command("up", "Start services detached and wait until each is healthy.") { services };
+        command.SetAction((parse, cancellation) => Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation)));
+        return command;
+    }
+
+    private static Command Down()
+    {
+        var services = ServicesArgument();
+        var command = new Command("down", "Stop services started by dev up.") { services };
+        command.SetAction((parse, _) => Run(parse.GetValue(services), (runner, selected) => runner.DownAsync(selected)));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var command = new Command("status", "One line per service: health, URL, version, uptime.");
+        command.SetAction((_, cancellation) => Run([], (runner, selected) => runner.StatusAsync(selected, cancellation)));
+        return command;
+    }
+
+    private static async Task<int> Run(string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action)
+    {
+        try
+        {
+            var catalog = DevCatalog.Load();
+            using var runner = new DevRunner(catalog, PrismHome.From(catalog.Configuration), Console.Out);
+            return await action(runner, catalog.Select(names ?? []));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            await Console.Error.WriteLineAsync($"prism dev: {e.Message}");
+            return 2;
+        }
+    }
+}

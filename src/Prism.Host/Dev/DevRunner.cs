@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using Prism.Hosting.Settings;
+
+namespace Prism.Host.Dev;
+
+/// <summary>Carries out dev up, down and status, writing what a developer reads.</summary>
+public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter output) : IDisposable
+{
+    private readonly ProcessSupervisor _supervisor = new(home);
+    private readonly HealthChecker _health = new();
+
+    /// <summary>Starts each service that is not already running and waits until it is healthy.</summary>
+    public async Task<int> UpAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
+    {
+        var timeout = TimeSpan.FromSeconds(double.Parse(
+            catalog.Configuration[DevSettings.StartTimeout.Key] ?? DevSettings.StartTimeout.DefaultValue!, CultureInfo.InvariantCulture));
+        var failed = 0;
+        foreach (var service in services)
+        {
+            var clock = Stopwatch.StartNew();
+            if (_supervisor.RunningPid(service) is { } running && await _health.IsHealthyAsync(service.Probe, cancellation))
+            {
+                await output.WriteLineAsync($"✅ {service.Name,-10} already running  {service.Url}  (pid {running})");
+                continue;
+            }
+
+            if (_supervisor.RunningPid(service) is null && await _health.IsHealthyAsync(service.Probe, cancellation))
+            {
+                await output.WriteLineAsync($"❌ {service.Name,-10} {service.Url} is already answering, but not from a process dev up started: stop it or change the port");
+                failed++;
+                continue;
+            }
+
+            var pid = _supervisor.RunningPid(service) ?? _supervisor.Start(service);
+            if (await _health.WaitHealthyAsync(service.Probe, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
+            {
+                await output.WriteLineAsync($"✅ {service.Name,-10} healthy in {clock.Elapsed.TotalSeconds:0.0}s  {service.Url}  (pid {pid})");
+                continue;
+            }
+
+            failed++;
+            var reason = ProcessSupervisor.IsAlive(pid) ? $"not healthy after {timeout.TotalSeconds:0}s" : "exited";
+            await output.WriteLineAsync($"❌ {service.Name,-10} {reason}; last lines of {_supervisor.LogFile(service)}:");
+            foreach (var line in LastLines(_supervisor.LogFile(service), 15))
+            {
+                await output.WriteLineAsync("   " + line);
+            }
+        }
+
+        if (failed == 0)
+        {
+            await WriteWelcomeAsync(services);
+        }
+
+        return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Stops each service by the pid dev up recorded.</summary>
+    public async Task<int> DownAsync(IReadOnlyList<DevService> services)
+    {
+        foreach (var service in services.Reverse())
+        {
+            var stopped = await _supervisor.StopAsync(service, TimeSpan.FromSeconds(10));
+            await output.WriteLineAsync(stopped ? $"stopped {service.Name}" : $"{service.Name} was not running");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Prints one line per service; exit code 0 only when all of them are healthy.</summary>
+    public async Task<int> StatusAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
+    {
+        var unhealthy = 0;
+        foreach (var service in services)
+        {
+            var pid = _supervisor.RunningPid(service);
+            var healthy = await _health.IsHealthyAsync(service.Probe, cancellation);
+            unhealthy += healthy ? 0 : 1;
+            var uptime = pid is { } p && ProcessSupervisor.StartTime(p) is { } started
+                ? "up " + FormatUptime(DateTimeOffset.UtcNow - started)
+                : healthy ? "not started by dev up" : "down";
+            await output.WriteLineAsync($"{(healthy ? "✅" : "❌")} {service.Name,-10} {service.Url,-32} v{service.Version,-8} {uptime}");
+        }
+
+        return unhealthy == 0 ? 0 : 1;
+    }
+
+    private async Task WriteWelcomeAsync(IReadOnlyList<DevService> services)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Prism is up. Developer identity: dev@local.prism / devpass (admin), test@local.prism / devpass (viewer)");
+        await output.WriteLineAsync($"Logs: {home.LogsDirectory}    Stop: bin/prism dev down");
+        if (services.FirstOrDefault(s => s.Name == "identity") is { } identity)
+        {
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("# paste into your shell:");
+            await output.WriteLineAsync($"export PRISM_OIDC_ISSUER={identity.Url.ToString().TrimEnd('/')}");
+            await output.WriteLineAsync("export PRISM_LOCAL_DEV=true");
+        }
+    }
+
+    private static string FormatUptime(TimeSpan span) => span.TotalHours >= 1
+        ? $"{(int)span.TotalHours}h{span.Minutes:00}m"
+        : span.TotalMinutes >= 1 ? $"{span.Minutes}m{span.Seconds:00}s" : $"{span.Seconds}s";
+
+    private static IEnumerable<string> LastLines(string file, int count) =>
+        File.Exists(file) ? File.ReadLines(file).TakeLast(count) : [];
+
+    /// <inheritdoc />
+    public void Dispose() => _health.Dispose();
+}

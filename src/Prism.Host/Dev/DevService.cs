@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Prism.Hosting.Modules;
+using Prism.Hosting.Settings;
+
+namespace Prism.Host.Dev;
+
+/// <summary>A service <c>prism dev</c> can start detached, check and stop: a module or a support backend.</summary>
+public abstract class DevService
+{
+    /// <summary>Name on the command line and of the pid and log files.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Where a developer reaches the service.</summary>
+    public abstract Uri Url { get; }
+
+    /// <summary>How to tell the service is healthy.</summary>
+    public abstract HealthProbe Probe { get; }
+
+    /// <summary>Version shown by <c>dev status</c>.</summary>
+    public abstract string Version { get; }
+
+    /// <summary>The command that runs the service in the foreground; dev up detaches it.</summary>
+    public abstract ProcessStartInfo StartInfo(PrismHome home);
+
+    /// <summary>Text that must appear in the command line of a live process for its pid file to be trusted.</summary>
+    public abstract string CommandLineMarker { get; }
+}
+
+/// <summary>A Prism module run as <c>prism serve --modules NAME</c>.</summary>
+public sealed class ModuleDevService(PrismModule module, Listener listener) : DevService
+{
+    /// <inheritdoc />
+    public override string Name => module.Name;
+
+    /// <inheritdoc />
+    public override Uri Url => module.PublicUrl(listener.LocalUri);
+
+    /// <inheritdoc />
+    public override HealthProbe Probe => module.Health(listener.LocalUri);
+
+    /// <inheritdoc />
+    public override string Version => typeof(ModuleDevService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <inheritdoc />
+    public override string CommandLineMarker => "--modules\0" + module.Name;
+
+    /// <inheritdoc />
+    public override ProcessStartInfo StartInfo(PrismHome home)
+    {
+        var start = PrismExecutable.StartInfo();
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--modules");
+        start.ArgumentList.Add(module.Name);
+        start.Environment[CoreSettings.Home.EnvironmentVariable] = home.Root;
+        return start;
+    }
+}
+
+/// <summary>How to start this same prism executable again, as an apphost or through <c>dotnet prism.dll</c>.</summary>
+internal static class PrismExecutable
+{
+    public static ProcessStartInfo StartInfo()
+    {
+        var path = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell the path of the prism executable.");
+        var start = new ProcessStartInfo(path);
+        if (Path.GetFileNameWithoutExtension(path) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(PrismExecutable).Assembly.Location);
+        }
+
+        return start;
+    }
+}

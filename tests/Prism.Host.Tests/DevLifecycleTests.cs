@@ -1,0 +1,70 @@
+namespace Prism.Host.Tests;
+
+public class DevLifecycleTests
+{
+    [Fact]
+    public async Task DevUp_StartsIdentityDetached_StatusReportsIt_DownStopsIt()
+    {
+        using var prism = new PrismCli();
+
+        var up = await prism.RunAsync("dev", "up", "identity");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Contains("✅ identity", up.StandardOutput);
+        Assert.Contains("dev@local.prism", up.StandardOutput);
+        var pidFile = Path.Combine(prism.Home, "run", "identity.pid");
+        var pid = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Directory.Exists($"/proc/{pid}"));
+        Assert.True(File.Exists(Path.Combine(prism.Home, "logs", "identity.log")));
+
+        var again = await prism.RunAsync("dev", "up", "identity");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"already running", again.StandardOutput);
+        Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(pidFile));
+
+        var status = await prism.RunAsync("dev", "status");
+        Assert.Contains("✅ identity", status.StandardOutput);
+        Assert.Contains("up ", status.StandardOutput);
+
+        var down = await prism.RunAsync("dev", "down", "identity");
+        Assert.Equal(0, down.ExitCode);
+        Assert.Contains("stopped identity", down.StandardOutput);
+        Assert.False(File.Exists(pidFile));
+        await WaitUntilAsync(() => !Directory.Exists($"/proc/{pid}"));
+
+        var after = await prism.RunAsync("dev", "status");
+        Assert.NotEqual(0, after.ExitCode);
+        Assert.Contains("❌ identity", after.StandardOutput);
+    }
+
+    [Fact]
+    public async Task DevUp_UnknownService_FailsNamingTheKnownOnes()
+    {
+        using var prism = new PrismCli();
+
+        var result = await prism.RunAsync("dev", "up", "nosuch");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown service 'nosuch'", result.StandardError);
+        Assert.Contains("identity", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Serve_UnknownModule_FailsNamingTheKnownOnes()
+    {
+        using var prism = new PrismCli();
+
+        var result = await prism.RunAsync("serve", "--modules", "identity,bogus");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Unknown module 'bogus'", result.StandardError);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+}

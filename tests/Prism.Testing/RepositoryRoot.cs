@@ -1,0 +1,21 @@
+namespace Prism.Testing;
+
+/// <summary>Locates files of this repository from a test's output folder.</summary>
+public static class RepositoryRoot
+{
+    /// <summary>The folder that holds Prism.slnx.</summary>
+    public static string Path { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Prism.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Prism.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
