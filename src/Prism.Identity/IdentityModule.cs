@@ -1,12 +1,32 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Prism.Hosting.Modules;
+using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
+using Prism.Identity.Configuration;
 
 namespace Prism.Identity;
 
-/// <summary>The embedded OIDC identity provider module (port 5556, issuer http://localhost:5556/dex).</summary>
+/// <summary>
+/// The embedded OIDC identity provider module: OpenIddict with a Dex-compatible configuration file,
+/// port 5556 and issuer http://localhost:5556/dex by default.
+/// </summary>
 public sealed class IdentityModule : PrismModule
 {
+    private const int DefaultPort = 5556;
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    /// <summary>Creates the module.</summary>
+    public IdentityModule()
+    {
+    }
+
+    /// <summary>Creates the module; <paramref name="configureServices"/> runs last, so tests and hosts can replace services (e.g. the <see cref="TimeProvider"/>).</summary>
+    public IdentityModule(Action<IServiceCollection> configureServices) => _configureServices = configureServices;
+
     /// <inheritdoc />
     public override string Name => "identity";
 
@@ -17,22 +37,66 @@ public sealed class IdentityModule : PrismModule
     public override IReadOnlyList<Setting> Settings => IdentitySettings.All;
 
     /// <inheritdoc />
-    public override void ConfigureServices(WebApplicationBuilder builder) { }
+    public override Listener ResolveListener(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var address = configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!;
+        if (configuration[IdentitySettings.Port.Key] is { Length: > 0 } text)
+        {
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+                ? new Listener(address, port)
+                : throw new InvalidOperationException($"{IdentitySettings.Port.Display} must be a port number: '{text}'.");
+        }
+
+        try
+        {
+            return new Listener(address, IdentityConfigLoader.Load(configuration).HttpPort ?? DefaultPort);
+        }
+        catch (DexConfigException)
+        {
+            // Start-up reports the bad file with its line; listing ports (prism dev status) should not fail on it.
+            return new Listener(address, DefaultPort);
+        }
+    }
 
     /// <inheritdoc />
-    public override void MapEndpoints(WebApplication app) => app.MapGet("/dex/healthz", () => "ok");
+    public override void ConfigureServices(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddPrismIdentity(builder.Configuration);
+        _configureServices?.Invoke(builder.Services);
+    }
 
     /// <inheritdoc />
-    public override HealthProbe Health(Uri baseAddress) => new(HealthProbeKind.Http, new Uri(baseAddress, "/dex/healthz"));
-}
+    public override void MapEndpoints(WebApplication app) => app.MapPrismIdentity();
 
-/// <summary>Settings of the identity module.</summary>
-public static class IdentitySettings
-{
-    /// <summary>Listening port.</summary>
-    public static readonly Setting Port = new("PRISM_IDENTITY_PORT", "identity:port", "5556",
-        "Port of the embedded identity provider. Default: 5556, or the port of 'web.http' in the Dex config file.");
+    /// <inheritdoc />
+    public override HealthProbe Health(Uri baseAddress) => new(HealthProbeKind.Http, new Uri(baseAddress, IdentityEndpoints.Health));
 
-    /// <summary>Every identity setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Port];
+    /// <inheritdoc />
+    public override IEnumerable<InsecureDefault> InsecureDefaults(IServiceProvider services)
+    {
+        var config = services.GetRequiredService<DexConfig>();
+        var issuer = IdentityConfigLoader.Issuer(config, services.GetRequiredService<IOptions<IdentityOptions>>().Value);
+        if (config.IsBuiltIn)
+        {
+            yield return new InsecureDefault("identity", IdentitySettings.ConfigFile.Display,
+                "Production names its own Dex config file with its own clients and secrets instead of the built-in development file.");
+        }
+
+        if (config.EnablePasswordDb && config.Users.Count > 0)
+        {
+            yield return new InsecureDefault("identity", "staticPasswords / enablePasswordDB",
+                "Production signs people in through a real identity provider (a Dex connector or corporate SSO), not static passwords.");
+        }
+
+        if (issuer.Scheme == Uri.UriSchemeHttp && !issuer.IsLoopback)
+        {
+            yield return new InsecureDefault("identity", IdentitySettings.Issuer.Display,
+                "Production serves the issuer over https.");
+        }
+
+        yield return new InsecureDefault("identity", "signing key in $PRISM_HOME/data/identity/signing-keys",
+            "Production signs tokens with a managed key (KMS, HSM or a mounted secret), not an unencrypted key file generated on disk.");
+    }
 }

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using Prism.Hosting.Settings;
+using Prism.Identity.Accounts;
+using Prism.Identity.Configuration;
+using Prism.Identity.Endpoints;
+using Prism.Identity.Keys;
+using Prism.Identity.Pages;
+using Prism.Identity.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Prism.Identity;
+
+/// <summary>Registers the identity provider: Dex config, accounts, keys, store and the OpenIddict server.</summary>
+public static class IdentityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the identity provider. Reads the Dex config now, so a bad file stops start-up with a
+    /// <see cref="DexConfigException"/> naming the key and line.
+    /// </summary>
+    public static IServiceCollection AddPrismIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dex = IdentityConfigLoader.Load(configuration);
+        services.TryAddSingleton(dex);
+        services.AddOptions<IdentityOptions>().Configure(o => o.ReadFrom(configuration)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new IdentityDatabase(dex, IdentityDatabase.DataDirectoryOf(sp.GetRequiredService<PrismHome>())));
+        services.TryAddSingleton(sp => new SigningKeyStore(
+            Path.Combine(IdentityDatabase.DataDirectoryOf(sp.GetRequiredService<PrismHome>()), "signing-keys"),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger<SigningKeyStore>()));
+        services.TryAddSingleton<StaticPasswordDirectory>();
+        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<AccountAuthenticator>();
+        services.TryAddSingleton<TokenPrincipals>();
+        services.TryAddSingleton<ApprovalTickets>();
+        services.TryAddScoped<ClientRegistrar>();
+        services.AddHostedService<IdentityStoreInitializer>();
+        services.AddDbContext<IdentityStoreContext>((sp, options) =>
+            options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict());
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityStoreContext>())
+            .AddServer(server =>
+            {
+                server.SetConfigurationEndpointUris(Relative(IdentityEndpoints.Discovery))
+                    .SetJsonWebKeySetEndpointUris(Relative(IdentityEndpoints.Keys))
+                    .SetTokenEndpointUris(Relative(IdentityEndpoints.Token))
+                    .SetAuthorizationEndpointUris(Relative(IdentityEndpoints.Authorize))
+                    .SetDeviceAuthorizationEndpointUris(Relative(IdentityEndpoints.DeviceCode))
+                    .SetEndUserVerificationEndpointUris(Relative(IdentityEndpoints.Device))
+                    .SetUserInfoEndpointUris(Relative(IdentityEndpoints.UserInfo))
+                    .SetRevocationEndpointUris(Relative(IdentityEndpoints.Revoke))
+                    .SetIntrospectionEndpointUris(Relative(IdentityEndpoints.Introspect));
+                server.AllowPasswordFlow().AllowRefreshTokenFlow().AllowDeviceAuthorizationFlow()
+                    .AllowAuthorizationCodeFlow().AllowClientCredentialsFlow()
+                    .RequireProofKeyForCodeExchange();
+                server.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess, TokenPrincipals.Groups);
+                server.RegisterClaims(Claims.Subject, Claims.Email, Claims.EmailVerified, Claims.Name, Claims.PreferredUsername, TokenPrincipals.Groups);
+                server.DisableAccessTokenEncryption().DisableSlidingRefreshTokenExpiration();
+                server.SetAccessTokenLifetime(dex.Expiry.Tokens).SetIdentityTokenLifetime(dex.Expiry.Tokens)
+                    .SetRefreshTokenLifetime(dex.Expiry.RefreshTokens)
+                    .SetDeviceCodeLifetime(dex.Expiry.DeviceRequests).SetUserCodeLifetime(dex.Expiry.DeviceRequests);
+                server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndUserVerificationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
+            });
+
+        services.AddOptions<OpenIddictServerOptions>()
+            .Configure<IOptions<IdentityOptions>, SigningKeyStore, PrismHome>((server, identity, keys, home) =>
+            {
+                server.Issuer = IdentityConfigLoader.Issuer(dex, identity.Value);
+                foreach (var key in keys.LoadPublished(identity.Value.ParsedSigningKeyRotation))
+                {
+                    server.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(key.Key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256));
+                }
+
+                var encryption = TokenEncryptionKey.LoadOrCreate(Path.Combine(IdentityDatabase.DataDirectoryOf(home), "token-encryption.key"));
+                server.EncryptionCredentials.Add(new Microsoft.IdentityModel.Tokens.EncryptingCredentials(
+                    encryption, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256KW, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256CbcHmacSha512));
+            });
+        services.AddSingleton<IPostConfigureOptions<OpenIddictServerOptions>, NewestSigningKeyFirst>();
+        return services;
+    }
+
+    private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
+
+    /// <summary>Runs after OpenIddict's own ordering of credentials so the newest key always signs.</summary>
+    private sealed class NewestSigningKeyFirst(SigningKeyStore keys) : IPostConfigureOptions<OpenIddictServerOptions>
+    {
+        public void PostConfigure(string? name, OpenIddictServerOptions options)
+        {
+            var index = options.SigningCredentials.FindIndex(c => c.Key.KeyId == keys.CurrentKeyId);
+            if (index > 0)
+            {
+                var current = options.SigningCredentials[index];
+                options.SigningCredentials.RemoveAt(index);
+                options.SigningCredentials.Insert(0, current);
+            }
+        }
+    }
+}

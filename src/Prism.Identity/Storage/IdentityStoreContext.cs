@@ -1,0 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Prism.Identity.Storage;
+
+/// <summary>EF Core context holding OpenIddict's applications, authorizations, scopes and tokens.</summary>
+public sealed class IdentityStoreContext(DbContextOptions<IdentityStoreContext> options) : DbContext(options);
