@@ -28,18 +28,20 @@ internal sealed class IdentityServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public int Port { get; private init; }
+
     public string TokenEndpoint => Issuer + "/token";
 
     /// <summary>Starts the module; <paramref name="home"/> reuses a PRISM_HOME (restart), <paramref name="settings"/> adds configuration keys.</summary>
     public static async Task<IdentityServer> StartAsync(
-        string home, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        string home, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, int? port = null)
     {
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var issuer = $"http://127.0.0.1:{port}/dex";
         var all = new Dictionary<string, string?>
         {
             [CoreSettings.Home.Key] = home,
-            [IdentitySettings.Port.Key] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [IdentitySettings.Port.Key] = port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [IdentitySettings.Issuer.Key] = issuer,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -49,7 +51,7 @@ internal sealed class IdentityServer : IAsyncDisposable
 
         var module = services is null ? new IdentityModule() : new IdentityModule(services);
         var app = await ModuleApp.StartAsync(module, all).WaitAsync(Timeout);
-        return new IdentityServer(app, home, issuer);
+        return new IdentityServer(app, home, issuer) { Port = port.Value };
     }
 
     public async Task<DiscoveryDocumentResponse> DiscoverAsync()
@@ -85,8 +87,13 @@ internal sealed class IdentityServer : IAsyncDisposable
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
             ValidateLifetime = validateLifetime,
             ValidTypes = ["at+jwt", "JWT"],
+            ClockSkew = TimeSpan.FromMinutes(1),
         }).WaitAsync(Timeout);
     }
+
+    /// <summary>Posts a form without following redirects.</summary>
+    public Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
+        Http.PostAsync(new Uri(Issuer + path), new FormUrlEncodedContent(fields)).WaitAsync(Timeout);
 
     public async ValueTask DisposeAsync()
     {
