@@ -32,9 +32,8 @@ public sealed class ModuleApp : IAsyncDisposable
         var logs = new CapturedLogs();
         var overrides = new Dictionary<string, string?>(settings);
         overrides.TryAdd(CoreSettings.BindAddress.Key, "127.0.0.1");
-        var app = ModuleHost.Build(module, [], overrides, logging => logging.AddProvider(logs));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(timeout.Token);
+        var app = await ModuleHost.StartAsync(module, [], overrides, logging => logging.AddProvider(logs), timeout.Token);
         return new ModuleApp(app, logs);
     }
 

@@ -32,9 +32,8 @@ public static partial class ServeCommand
             var modules = names.Length > 0 ? ModuleCatalog.Resolve(names) : ModuleCatalog.All;
             foreach (var module in modules)
             {
-                var app = ModuleHost.Build(module, ModuleCatalog.AllSettings);
+                var app = await ModuleHost.StartAsync(module, ModuleCatalog.AllSettings, cancellationToken: cancellation);
                 apps.Add(app);
-                await app.StartAsync(cancellation);
                 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Prism.Host");
                 LogModuleStarted(logger, module.Name, ModuleHost.BoundAddress(app));
             }

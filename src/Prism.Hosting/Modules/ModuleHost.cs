@@ -61,6 +61,28 @@ public static class ModuleHost
         return app;
     }
 
+    /// <summary>Builds the module's application, runs its initialisation (migrations) and starts its listener.</summary>
+    public static async Task<WebApplication> StartAsync(
+        PrismModule module,
+        IEnumerable<Setting> knownSettings,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        var app = Build(module, knownSettings, overrides, configureLogging);
+        try
+        {
+            await module.InitializeAsync(app.Services, cancellationToken);
+            await app.StartAsync(cancellationToken);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The address a started module actually listens on (resolves port 0).</summary>
     public static Uri BoundAddress(WebApplication app)
     {

@@ -33,6 +33,9 @@ public abstract class PrismModule
     /// <summary>Maps the module's endpoints (calls its <c>MapPrismXxx</c>).</summary>
     public abstract void MapEndpoints(WebApplication app);
 
+    /// <summary>Work that must finish before the listener accepts calls, such as schema migrations.</summary>
+    public virtual Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Development defaults that are active with the given configuration.</summary>
     public virtual IEnumerable<InsecureDefault> InsecureDefaults(IServiceProvider services) => [];
 
