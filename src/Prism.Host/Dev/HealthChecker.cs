@@ -1,3 +1,6 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Prism.Hosting.Modules;
 
 namespace Prism.Host.Dev;
@@ -15,13 +18,22 @@ public sealed class HealthChecker : IDisposable
             return probe.Kind switch
             {
                 HealthProbeKind.Http => (await _http.GetAsync(probe.Target, cancellation)).IsSuccessStatusCode,
-                _ => throw new NotSupportedException($"Health probe kind {probe.Kind} is not supported by this build."),
+                HealthProbeKind.Grpc => await IsServingAsync(probe.Target, cancellation),
+                _ => false,
             };
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or RpcException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
             return false;
         }
+    }
+
+    private static async Task<bool> IsServingAsync(Uri target, CancellationToken cancellation)
+    {
+        using var channel = GrpcChannel.ForAddress(target);
+        var reply = await new Health.HealthClient(channel).CheckAsync(
+            new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellation);
+        return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
     }
 
     /// <summary>Polls until healthy, the process dies, or <paramref name="timeout"/> passes.</summary>
