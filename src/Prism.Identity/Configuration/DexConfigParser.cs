@@ -22,7 +22,7 @@ internal sealed class DexConfigParser(string source, YamlMappingNode root)
 
         var web = Child(root, "web");
         var oauth2 = Child(root, "oauth2");
-        var httpNode = web is null ? null : Child(Mapping(web, "web"), "web.http");
+        var httpNode = web is null ? null : Child(Mapping(web, "web"), "http");
         return new DexConfig(
             source,
             issuer,
