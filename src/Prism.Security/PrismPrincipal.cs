@@ -19,6 +19,9 @@ public sealed record PrismPrincipal(
     IReadOnlySet<string> Permissions,
     DateTimeOffset ExpiresAt)
 {
+    /// <summary>Token <c>scope</c> values, when present (informational: authorisation uses <see cref="Permissions"/>).</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
     /// <summary>Name used in audit entries and rate limits: email, else client id, else subject.</summary>
     public string Actor => Email ?? ClientId ?? Subject;
 

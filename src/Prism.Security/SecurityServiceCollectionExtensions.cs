@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Prism.Security.Authorization;
+using Prism.Security.Configuration;
+using Prism.Security.Tokens;
+
+namespace Prism.Security;
+
+/// <summary>Registration of the security core.</summary>
+public static class SecurityServiceCollectionExtensions
+{
+    private static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Adds <see cref="ITokenValidator"/> (the OIDC validator, or the local-developer one when
+    /// <see cref="SecuritySettings.AuthDisabled"/> is true), <see cref="RolePolicy"/> and validated
+    /// <see cref="SecurityOptions"/>. Every service is added with TryAdd, so hosts and tests can replace it.
+    /// </summary>
+    public static IServiceCollection AddPrismSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddMetrics();
+        services.AddHttpClient(JwksCache.HttpClientName, client => client.Timeout = HttpTimeout);
+        services.AddOptions<SecurityOptions>()
+            .Configure(options => SecurityOptionsReader.Read(configuration, options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
+
+        services.TryAddSingleton<SecurityMetrics>();
+        services.TryAddSingleton<RolePolicy>();
+        services.TryAddSingleton<JwksCache>();
+        services.TryAddSingleton<ValidatedTokenCache>();
+        services.TryAddSingleton<OidcTokenValidator>();
+        services.TryAddSingleton<AuthDisabledTokenValidator>();
+        if (SecurityPosture.IsAuthDisabled(configuration))
+        {
+            services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<AuthDisabledTokenValidator>());
+        }
+        else
+        {
+            services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
+        }
+
+        return services;
+    }
+}
