@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Prism.Identity.Endpoints;
+using Prism.Identity.Storage;
 
 namespace Prism.Identity;
 
@@ -11,6 +13,20 @@ public static class IdentityEndpointRouteBuilderExtensions
     public static WebApplication MapPrismIdentity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var readiness = app.Services.GetRequiredService<IdentityStoreReadiness>();
+        app.Use(async (context, next) =>
+        {
+            // Discovery and JWKS need no store, health reports on it; the rest waits for the start-up preparation.
+            var path = context.Request.Path;
+            if (!path.Equals(IdentityEndpoints.Discovery, StringComparison.Ordinal) &&
+                !path.Equals(IdentityEndpoints.Keys, StringComparison.Ordinal) &&
+                !path.Equals(IdentityEndpoints.Health, StringComparison.Ordinal))
+            {
+                await readiness.Ready.WaitAsync(context.RequestAborted);
+            }
+
+            await next(context);
+        });
         app.UseAuthentication();
         app.MapPost(IdentityEndpoints.Token, TokenEndpoint.HandleAsync);
         app.MapMethods(IdentityEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.HandleAsync);

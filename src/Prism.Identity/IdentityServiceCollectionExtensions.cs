@@ -42,6 +42,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<TokenPrincipals>();
         services.TryAddSingleton<ApprovalTickets>();
         services.TryAddScoped<ClientRegistrar>();
+        services.TryAddSingleton<IdentityStoreReadiness>();
         services.AddHostedService<IdentityStoreInitializer>();
         services.AddDbContext<IdentityStoreContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict());

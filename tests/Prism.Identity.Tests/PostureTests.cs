@@ -49,4 +49,21 @@ public sealed class PostureTests
         Assert.DoesNotContain(module.InsecureDefaults(loopback.App.Services), d => d.Setting.Contains("PRISM_IDENTITY_ISSUER", StringComparison.Ordinal));
         Assert.Contains(module.InsecureDefaults(remote.App.Services), d => d.Setting.Contains("PRISM_IDENTITY_ISSUER", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Logs_NeverContainPasswordsOrTokens()
+    {
+        using var home = new TempDirectory();
+        await using var server = await IdentityServer.StartAsync(home.Path);
+        var tokens = await server.PasswordTokenAsync();
+        await server.PasswordTokenAsync(password: "hunter2-wrong");
+
+        var text = string.Join('\n', server.App.Logs.Entries.Select(e => e.Message + " " + string.Join(' ', e.Fields.Values)));
+
+        Assert.Contains("dev@local.prism", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("devpass", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-wrong", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.AccessToken!, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.RefreshToken!, text, StringComparison.Ordinal);
+    }
 }
