@@ -178,8 +178,9 @@ public sealed class OidcTokenValidator : ITokenValidator
         ValidIssuers = _issuers,
         ValidAudiences = _options.Audiences,
         ValidAlgorithms = AllowedAlgorithms,
+        // Exactly the key chosen by kid; "trying all" lets the handler use it for a token without kid.
         IssuerSigningKey = key,
-        TryAllIssuerSigningKeys = false,
+        TryAllIssuerSigningKeys = true,
         RequireSignedTokens = true,
         // exp and nbf are checked by CheckLifetime against the injected TimeProvider.
         RequireExpirationTime = false,
