@@ -71,6 +71,9 @@ public sealed class IdentityModule : PrismModule
     public override void MapEndpoints(WebApplication app) => app.MapPrismIdentity();
 
     /// <inheritdoc />
+    public override Uri PublicUrl(Uri baseAddress) => new(baseAddress, IdentityEndpoints.BasePath);
+
+    /// <inheritdoc />
     public override HealthProbe Health(Uri baseAddress) => new(HealthProbeKind.Http, new Uri(baseAddress, IdentityEndpoints.Health));
 
     /// <inheritdoc />

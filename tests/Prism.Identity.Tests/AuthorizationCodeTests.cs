@@ -120,6 +120,19 @@ public sealed class AuthorizationCodeTests
         Assert.Contains("code_challenge", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LoginPage_HtmlEncodesEchoedParameters()
+    {
+        using var home = new TempDirectory();
+        await using var server = await IdentityServer.StartAsync(home.Path);
+        var url = AuthorizeUrl(server, "prismctl", Callback, Pkce().Challenge).Replace("state-123", Uri.EscapeDataString("\"><script>x</script>"), StringComparison.Ordinal);
+
+        var page = await server.Http.GetStringAsync(new Uri(url)).WaitAsync(IdentityServer.Timeout);
+
+        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        Assert.Equal("\"><script>x</script>", HtmlForms.Field(page, "state"));
+    }
+
     private static string AuthorizeUrl(IdentityServer server, string clientId, string redirectUri, string challenge) =>
         new RequestUrl(server.Issuer + "/auth").CreateAuthorizeUrl(
             clientId: clientId, responseType: OidcConstants.ResponseTypes.Code, scope: "openid profile email groups",

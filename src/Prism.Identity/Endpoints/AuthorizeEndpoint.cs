@@ -64,7 +64,7 @@ internal static class AuthorizeEndpoint
             error = result.Error;
         }
 
-        return PageRenderer.Page(context, "Sign in to Prism",
+        return PageRenderer.Page(context, "Sign in",
             $"<p class=\"muted\">{PageRenderer.Encode(clientName)} asks you to sign in.</p>{PageRenderer.Error(error)}" +
             $"<form method=\"post\" action=\"{IdentityEndpoints.Authorize}\">{OriginalParameters(request)}{PageRenderer.Credentials(email)}" +
             "<button type=\"submit\">Sign in</button></form>",

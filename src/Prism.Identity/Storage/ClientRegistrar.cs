@@ -21,6 +21,9 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
 {
     private const string FingerprintProperty = "prism_fingerprint";
 
+    // Bump when Describe changes, so stored registrations are rewritten with the new permissions.
+    private const string FingerprintVersion = "1";
+
     public async Task<int> SynchronizeAsync(CancellationToken cancellationToken)
     {
         var changed = 0;
@@ -114,7 +117,7 @@ internal sealed class ClientRegistrar(IOpenIddictApplicationManager applications
 
     private static string Fingerprint(DexClient client)
     {
-        var text = string.Join('\n', [client.Id, client.Secret ?? "", client.Name, client.Public ? "public" : "confidential", .. client.RedirectUris]);
+        var text = string.Join('\n', [FingerprintVersion, client.Id, client.Secret ?? "", client.Name, client.Public ? "public" : "confidential", .. client.RedirectUris]);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }
