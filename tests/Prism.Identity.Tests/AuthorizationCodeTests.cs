@@ -121,6 +121,28 @@ public sealed class AuthorizationCodeTests
     }
 
     [Fact]
+    public async Task ApprovalScreen_WhenNotSkipped_IssuesTheCodeOnlyAfterApproval()
+    {
+        using var home = new TempDirectory();
+        var config = Path.Combine(home.Path, "dex.yaml");
+        await File.WriteAllTextAsync(config, DexFiles.BuiltInWith("skipApprovalScreen: true", "skipApprovalScreen: false"));
+        await using var server = await IdentityServer.StartAsync(home.Path, new Dictionary<string, string?> { ["identity:config"] = config });
+        var page = await server.Http.GetStringAsync(new Uri(AuthorizeUrl(server, "prismctl", Callback, Pkce().Challenge))).WaitAsync(IdentityServer.Timeout);
+        var form = HtmlForms.Fields(page);
+        form.AddRange([new("prism_email", "dev@local.prism"), new("prism_password", "devpass")]);
+
+        var approval = await server.PostFormAsync("/auth", form);
+        Assert.Equal(HttpStatusCode.OK, approval.StatusCode);
+        var approvalForm = HtmlForms.Fields(await approval.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(approvalForm, f => f.Key == "prism_password");
+
+        approvalForm.Add(new("prism_action", "approve"));
+        var redirect = await server.PostFormAsync("/auth", approvalForm);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.NotNull(new AuthorizeResponse(redirect.Headers.Location!.ToString()).Code);
+    }
+
+    [Fact]
     public async Task LoginPage_HtmlEncodesEchoedParameters()
     {
         using var home = new TempDirectory();
