@@ -17,6 +17,10 @@ public sealed class BackendCatalog
         NatsUrl = Value(configuration, BackendSettings.NatsUrl);
         SqlitePath = configuration[BackendSettings.SqlitePath.Key] is { Length: > 0 } path ? path : Path.Combine(home.DataDirectory, "keyvalue.db");
         HealthTimeout = TimeSpan.FromMilliseconds(double.Parse(Value(configuration, BackendSettings.HealthTimeout), CultureInfo.InvariantCulture));
+        DriverOptions = new BackendDriverOptions(
+            Positive(configuration, BackendSettings.SubscriberBuffer),
+            TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PurgeInterval)),
+            TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PubSubRetention)));
         All =
         [
             new("memstore", "memstore", "in-process",
@@ -50,8 +54,16 @@ public sealed class BackendCatalog
     /// <summary>How long a health check may take.</summary>
     public TimeSpan HealthTimeout { get; }
 
+    /// <summary>Tuning shared by the drivers.</summary>
+    public BackendDriverOptions DriverOptions { get; }
+
     /// <summary>The backend called <paramref name="name"/>, or null.</summary>
     public BackendDefinition? Find(string name) => All.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
+
+    private static int Positive(IConfiguration configuration, Setting setting) =>
+        int.TryParse(Value(configuration, setting), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new InvalidOperationException($"{setting.Display} must be a positive whole number.");
 
     private static string Value(IConfiguration configuration, Setting setting) =>
         configuration[setting.Key] is { Length: > 0 } value ? value : setting.DefaultValue!;

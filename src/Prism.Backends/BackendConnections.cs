@@ -41,6 +41,8 @@ public sealed class BackendConnections(BackendCatalog catalog) : IAsyncDisposabl
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = (int)catalog.HealthTimeout.TotalMilliseconds;
         options.ClientName = "prism";
+        // Fail at once while disconnected (the proxy answers UNAVAILABLE) instead of queueing until a timeout.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
 

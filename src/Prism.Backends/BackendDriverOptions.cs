@@ -1,0 +1,11 @@
+namespace Prism.Backends;
+
+/// <summary>Tuning shared by the drivers, read from <see cref="BackendSettings"/>.</summary>
+/// <param name="SubscriberBuffer">Messages a non-durable subscriber may have pending before it is disconnected as lagging.</param>
+/// <param name="PurgeInterval">How often expired keys are deleted from memstore, sqlite and postgres (reads ignore them anyway).</param>
+/// <param name="PubSubRetention">How long published messages are kept (postgres message table, NATS JetStream stream).</param>
+public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeInterval, TimeSpan PubSubRetention)
+{
+    /// <summary>The documented defaults.</summary>
+    public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Prism.Backends;
+
+/// <summary>Log messages of the backend drivers.</summary>
+internal static partial class BackendLog
+{
+    [LoggerMessage(EventId = 5101, EventName = "ExpiredKeysPurged", Level = LogLevel.Debug, Message = "Purged {Count} expired keys from {Backend}")]
+    public static partial void ExpiredKeysPurged(ILogger logger, string backend, int count);
+
+    [LoggerMessage(EventId = 5102, EventName = "PurgeFailed", Level = LogLevel.Warning, Message = "Purging expired data from {Backend} failed")]
+    public static partial void PurgeFailed(ILogger logger, string backend, Exception exception);
+
+    [LoggerMessage(EventId = 5103, EventName = "BackendUnavailable", Level = LogLevel.Warning, Message = "Backend {Backend} is unavailable: {Detail}")]
+    public static partial void BackendUnavailable(ILogger logger, string backend, string detail);
+
+    [LoggerMessage(EventId = 5104, EventName = "SubscriberLagging", Level = LogLevel.Warning, Message = "Subscriber {SubscriberId} on {Backend} topic {Topic} fell behind and was disconnected")]
+    public static partial void SubscriberLagging(ILogger logger, string backend, string topic, string subscriberId);
+
+    [LoggerMessage(EventId = 5105, EventName = "ListenerLost", Level = LogLevel.Warning, Message = "Notification listener of {Backend} lost its connection; live subscriptions were ended")]
+    public static partial void ListenerLost(ILogger logger, string backend, Exception exception);
+
+    [LoggerMessage(EventId = 5106, EventName = "SchemaReady", Level = LogLevel.Information, Message = "{Backend} tables are ready")]
+    public static partial void SchemaReady(ILogger logger, string backend);
+}

@@ -1,0 +1,35 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace Prism.Backends.Drivers.Nats;
+
+/// <summary>Fails fast while the NATS connection is down instead of queueing work until it returns.</summary>
+internal static class NatsAvailability
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connects a never-connected client; throws <see cref="BackendUnavailableException"/> while it is reconnecting.</summary>
+    public static async Task EnsureConnectedAsync(NatsConnection connection, CancellationToken cancellation)
+    {
+        switch (connection.ConnectionState)
+        {
+            case NatsConnectionState.Open:
+                return;
+            case NatsConnectionState.Reconnecting:
+                throw new BackendUnavailableException("nats", $"reconnecting to {ConnectionStrings.DisplayUrl(connection.Opts.Url)}");
+            default:
+                await connection.ConnectAsync().AsTask().WaitAsync(ConnectTimeout, cancellation);
+                return;
+        }
+    }
+
+    /// <summary>True for errors that mean the server cannot be reached, rather than a refused request.</summary>
+    public static bool IsUnavailable(Exception e, CancellationToken cancellation) => e switch
+    {
+        BackendUnavailableException => true,
+        NatsJSApiException => false,
+        NatsException or TimeoutException => true,
+        OperationCanceledException => !cancellation.IsCancellationRequested,
+        _ => false,
+    };
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prism.Backends.KeyValue;
+using StackExchange.Redis;
+
+namespace Prism.Backends.Drivers.Redis;
+
+/// <summary>
+/// Key-value on Redis strings: SET/GET/DEL/EXISTS/PEXPIRE/PTTL/PERSIST, batches as MSET/MGET/DEL.
+/// A key is stored as <c>prism:{length of namespace}:{namespace}:{key}</c>; the length prefix
+/// makes the mapping injective, so a crafted key cannot reach another namespace.
+/// </summary>
+public sealed class RedisKeyValueStore(Func<Task<IConnectionMultiplexer>> redis, ILogger<RedisKeyValueStore>? logger = null) : IKeyValueStore
+{
+    private readonly ILogger _logger = logger ?? NullLogger<RedisKeyValueStore>.Instance;
+
+    /// <inheritdoc />
+    public string BackendName => "redis";
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
+    {
+        Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch,
+    };
+
+    /// <summary>The Redis key that holds <paramref name="key"/> of <paramref name="namespace"/>.</summary>
+    public static RedisKey KeyOf(string @namespace, string key) =>
+        string.Create(CultureInfo.InvariantCulture, $"prism:{@namespace.Length}:{@namespace}:{key}");
+
+    /// <inheritdoc />
+    public Task SetAsync(string @namespace, string key, ReadOnlyMemory<byte> value, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellation) =>
+        RunAsync(db => db.StringSetAsync(KeyOf(@namespace, key), value), cancellation);
+
+    /// <inheritdoc />
+    public Task<KeyValueLookup> GetAsync(string @namespace, string key, CancellationToken cancellation) =>
+        RunAsync(async db => Lookup(await db.StringGetAsync(KeyOf(@namespace, key))), cancellation);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string @namespace, string key, CancellationToken cancellation) =>
+        RunAsync(db => db.KeyDeleteAsync(KeyOf(@namespace, key)), cancellation);
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(string @namespace, string key, CancellationToken cancellation) =>
+        RunAsync(db => db.KeyExistsAsync(KeyOf(@namespace, key)), cancellation);
+
+    /// <inheritdoc />
+    public Task<bool> ExpireAsync(string @namespace, string key, TimeSpan ttl, CancellationToken cancellation) =>
+        ttl <= TimeSpan.Zero
+            ? DeleteAsync(@namespace, key, cancellation)
+            : RunAsync(db => db.KeyExpireAsync(KeyOf(@namespace, key), ttl), cancellation);
+
+    /// <inheritdoc />
+    public Task<long> GetTtlAsync(string @namespace, string key, CancellationToken cancellation) =>
+        RunAsync(async db =>
+        {
+            var ms = (long)await db.ExecuteAsync("PTTL", KeyOf(@namespace, key));
+            return ms < 0 ? ms : KeyValueTtl.Seconds(TimeSpan.FromMilliseconds(ms));
+        }, cancellation);
+
+    /// <inheritdoc />
+    public Task<bool> PersistAsync(string @namespace, string key, CancellationToken cancellation) =>
+        RunAsync(db => db.KeyPersistAsync(KeyOf(@namespace, key)), cancellation);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyValueResult>> BatchSetAsync(string @namespace, IReadOnlyList<KeyValueWrite> items, CancellationToken cancellation) =>
+        RunAsync<IReadOnlyList<KeyValueResult>>(async db =>
+        {
+            if (items.Count > 0)
+            {
+                // MSET applies every pair atomically; a key repeated in the batch ends with its last value.
+                await db.StringSetAsync([.. items.Select(i => new KeyValuePair<RedisKey, RedisValue>(KeyOf(@namespace, i.Key), i.Value))]);
+            }
+
+            return [.. items.Select(_ => KeyValueResult.Ok)];
+        }, cancellation);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyValueLookup>> BatchGetAsync(string @namespace, IReadOnlyList<string> keys, CancellationToken cancellation) =>
+        RunAsync<IReadOnlyList<KeyValueLookup>>(async db =>
+            keys.Count == 0 ? [] : [.. (await db.StringGetAsync([.. keys.Select(k => KeyOf(@namespace, k))])).Select(Lookup)], cancellation);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyValueResult>> BatchDeleteAsync(string @namespace, IReadOnlyList<string> keys, CancellationToken cancellation) =>
+        RunAsync<IReadOnlyList<KeyValueResult>>(async db =>
+        {
+            if (keys.Count > 0)
+            {
+                await db.KeyDeleteAsync([.. keys.Select(k => KeyOf(@namespace, k))]);
+            }
+
+            return [.. keys.Select(_ => KeyValueResult.Ok)];
+        }, cancellation);
+
+    private static KeyValueLookup Lookup(RedisValue value) => value.IsNull ? KeyValueLookup.Missing : KeyValueLookup.Of((byte[])value!);
+
+    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellation)
+    {
+        try
+        {
+            var multiplexer = await redis().WaitAsync(cancellation);
+            return await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
+            || (e is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal)))
+        {
+            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
+            throw new BackendUnavailableException(BackendName, e.Message, e);
+        }
+    }
+
+    private async Task RunAsync(Func<IDatabase, Task> operation, CancellationToken cancellation) =>
+        await RunAsync(async db =>
+        {
+            await operation(db);
+            return true;
+        }, cancellation);
+}
