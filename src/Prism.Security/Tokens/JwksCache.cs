@@ -34,9 +34,10 @@ public sealed class JwksCache : IDisposable
     private readonly ILogger<JwksCache> _logger;
     private readonly SemaphoreSlim _fetchLock = new(1, 1);
     private volatile KeySet? _current;
-    private DateTimeOffset _lastFailure = DateTimeOffset.MinValue;
-    private DateTimeOffset _lastRefetch = DateTimeOffset.MinValue;
-    private DateTimeOffset _nextBackgroundAttempt = DateTimeOffset.MinValue;
+    // UTC ticks, read outside the lock: longs through Interlocked cannot tear.
+    private long _lastFailure = DateTimeOffset.MinValue.UtcTicks;
+    private long _lastRefetch = DateTimeOffset.MinValue.UtcTicks;
+    private long _nextBackgroundAttempt = DateTimeOffset.MinValue.UtcTicks;
     private int _backgroundRunning;
 
     /// <summary>Creates the cache; nothing is fetched until the first token arrives.</summary>
@@ -62,7 +63,7 @@ public sealed class JwksCache : IDisposable
         if (_current is { } current)
         {
             var now = _time.GetUtcNow();
-            if (now - current.FetchedAt >= _options.JwksRefreshInterval && now >= _nextBackgroundAttempt)
+            if (now - current.FetchedAt >= _options.JwksRefreshInterval && now.UtcTicks >= Interlocked.Read(ref _nextBackgroundAttempt))
             {
                 StartBackgroundRefresh();
             }
@@ -78,7 +79,7 @@ public sealed class JwksCache : IDisposable
                 return fetched;
             }
 
-            if (_time.GetUtcNow() - _lastFailure >= UnreachableBackoff && await FetchAsync("startup").ConfigureAwait(false) is { } keys)
+            if (_time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastFailure) >= UnreachableBackoff.Ticks && await FetchAsync("startup").ConfigureAwait(false) is { } keys)
             {
                 return keys;
             }
@@ -111,7 +112,7 @@ public sealed class JwksCache : IDisposable
                 return _current;
             }
 
-            _lastRefetch = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastRefetch, _time.GetUtcNow().UtcTicks);
             return await FetchAsync("unknown kid").ConfigureAwait(false) ?? _current;
         }
         finally
@@ -125,7 +126,7 @@ public sealed class JwksCache : IDisposable
 
     private bool IsRefetchRateLimited()
     {
-        if (_time.GetUtcNow() - _lastRefetch >= _options.JwksRefetchInterval)
+        if (_time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastRefetch) >= _options.JwksRefetchInterval.Ticks)
         {
             return false;
         }
@@ -150,7 +151,7 @@ public sealed class JwksCache : IDisposable
                 {
                     if (await FetchAsync("scheduled refresh").ConfigureAwait(false) is null)
                     {
-                        _nextBackgroundAttempt = _time.GetUtcNow() + _options.JwksRefetchInterval;
+                        Interlocked.Exchange(ref _nextBackgroundAttempt, (_time.GetUtcNow() + _options.JwksRefetchInterval).UtcTicks);
                     }
                 }
                 finally
@@ -182,7 +183,7 @@ public sealed class JwksCache : IDisposable
         }
         catch (Exception e)
         {
-            _lastFailure = _time.GetUtcNow();
+            Interlocked.Exchange(ref _lastFailure, _time.GetUtcNow().UtcTicks);
             _metrics.KeyFetch(reason, succeeded: false);
             SecurityLog.IdentityProviderUnreachable(_logger, _options.DiscoveryAddress, reason,
                 (e.InnerException ?? e).Message, _current?.Keys.Count ?? 0);

@@ -49,19 +49,15 @@ public sealed record TokenClaims(
         return String(token, name) is { } text && bool.TryParse(text, out var parsed) ? parsed : null;
     }
 
-    // A single string holds one value, except for scope, which is space-separated (RFC 8693).
-    private static IReadOnlyList<string> Strings(JsonWebToken token, string name, bool splitOnSpaces)
+    // IdentityModel reads a single string as a one-element array; scope is space-separated (RFC 8693).
+    private static List<string> Strings(JsonWebToken token, string name, bool splitOnSpaces)
     {
-        if (token.TryGetPayloadValue<string[]>(name, out var array) && array is not null)
-        {
-            return array.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).ToList();
-        }
-
-        if (String(token, name) is not { } single)
+        if (!token.TryGetPayloadValue<string[]>(name, out var values) || values is null)
         {
             return [];
         }
 
-        return splitOnSpaces ? single.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [single];
+        var items = splitOnSpaces ? values.SelectMany(v => (v ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)) : values;
+        return items.Where(v => !string.IsNullOrWhiteSpace(v)).Distinct(StringComparer.Ordinal).ToList();
     }
 }
