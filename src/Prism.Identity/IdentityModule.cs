@@ -74,6 +74,15 @@ public sealed class IdentityModule : PrismModule
     public override Uri PublicUrl(Uri baseAddress) => new(baseAddress, IdentityEndpoints.BasePath);
 
     /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> ShellExports(IConfiguration configuration)
+    {
+        var issuer = configuration[IdentitySettings.Issuer.Key] is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : IdentityConfigLoader.Load(configuration).Issuer.ToString().TrimEnd('/');
+        return new Dictionary<string, string> { ["PRISM_OIDC_ISSUER"] = issuer };
+    }
+
+    /// <inheritdoc />
     public override HealthProbe Health(Uri baseAddress) => new(HealthProbeKind.Http, new Uri(baseAddress, IdentityEndpoints.Health));
 
     /// <inheritdoc />

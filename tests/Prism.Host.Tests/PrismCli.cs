@@ -10,16 +10,22 @@ public sealed class PrismCli : IDisposable
 
     public PrismCli()
     {
+        IdentityPort = FreePort.Next();
         Environment = new Dictionary<string, string?>
         {
             ["PRISM_HOME"] = _home.Path,
-            ["PRISM_IDENTITY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_IDENTITY_PORT"] = IdentityPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_IDENTITY_ISSUER"] = $"http://127.0.0.1:{IdentityPort}/dex",
             ["PRISM_ENV"] = null,
             ["PRISM_CONFIG"] = null,
         };
     }
 
     public string Home => _home.Path;
+
+    public int IdentityPort { get; }
+
+    public string Issuer => $"http://127.0.0.1:{IdentityPort}/dex";
 
     public Dictionary<string, string?> Environment { get; }
 

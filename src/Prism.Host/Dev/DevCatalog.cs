@@ -23,7 +23,7 @@ public sealed class DevCatalog
     {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
         var services = ModuleCatalog.All
-            .Select(m => (DevService)new ModuleDevService(m, m.ResolveListener(configuration)))
+            .Select(m => (DevService)new ModuleDevService(m, m.ResolveListener(configuration), configuration))
             .ToList();
         return new DevCatalog(configuration, services);
     }

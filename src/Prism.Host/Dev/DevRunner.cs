@@ -91,12 +91,12 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         await output.WriteLineAsync();
         await output.WriteLineAsync("Prism is up. Developer identity: dev@local.prism / devpass (admin), test@local.prism / devpass (viewer)");
         await output.WriteLineAsync($"Logs: {home.LogsDirectory}    Stop: bin/prism dev down");
-        if (services.FirstOrDefault(s => s.Name == "identity") is { } identity)
+        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true"));
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("# paste into your shell:");
+        foreach (var (name, value) in exports.DistinctBy(e => e.Key))
         {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("# paste into your shell:");
-            await output.WriteLineAsync($"export PRISM_OIDC_ISSUER={identity.Url.ToString().TrimEnd('/')}");
-            await output.WriteLineAsync("export PRISM_LOCAL_DEV=true");
+            await output.WriteLineAsync($"export {name}={value}");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Settings;
 
@@ -24,11 +25,17 @@ public abstract class DevService
 
     /// <summary>Text that must appear in the command line of a live process for its pid file to be trusted.</summary>
     public abstract string CommandLineMarker { get; }
+
+    /// <summary>Environment variables a developer's shell needs to use the service.</summary>
+    public virtual IReadOnlyDictionary<string, string> ShellExports => new Dictionary<string, string>();
 }
 
 /// <summary>A Prism module run as <c>prism serve --modules NAME</c>.</summary>
-public sealed class ModuleDevService(PrismModule module, Listener listener) : DevService
+public sealed class ModuleDevService(PrismModule module, Listener listener, IConfiguration configuration) : DevService
 {
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> ShellExports => module.ShellExports(configuration);
+
     /// <inheritdoc />
     public override string Name => module.Name;
 

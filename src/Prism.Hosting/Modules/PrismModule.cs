@@ -42,6 +42,10 @@ public abstract class PrismModule
     /// <summary>The URL a developer uses to reach the module, given its listener's base address.</summary>
     public virtual Uri PublicUrl(Uri baseAddress) => baseAddress;
 
+    /// <summary>Environment variables a developer's shell needs to use the module (printed by <c>prism dev up</c>).</summary>
+    public virtual IReadOnlyDictionary<string, string> ShellExports(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        new Dictionary<string, string>();
+
     /// <summary>How <c>prism dev status</c> and <c>dev up</c> decide the module is healthy.</summary>
     public abstract HealthProbe Health(Uri baseAddress);
 
