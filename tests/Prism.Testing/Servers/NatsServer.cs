@@ -1,0 +1,36 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Prism.Testing.Servers;
+
+/// <summary>A throwaway nats-server with JetStream on a free loopback port; its store survives restarts.</summary>
+public sealed class NatsServer() : ServerProcess("nats")
+{
+    /// <summary>URL of this server.</summary>
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    /// <summary>Starts a new server.</summary>
+    public static async Task<NatsServer> StartNewAsync()
+    {
+        var server = new NatsServer();
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <inheritdoc />
+    protected override string Program() => ServerBinary.Find("nats-server", "nats-server");
+
+    /// <inheritdoc />
+    protected override IEnumerable<string> Arguments() =>
+        ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", Data.Path];
+
+    /// <inheritdoc />
+    protected override async Task<bool> IsReadyAsync(CancellationToken cancellation)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, cancellation);
+        var buffer = new byte[512];
+        var read = await client.GetStream().ReadAsync(buffer, cancellation);
+        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("INFO ", StringComparison.Ordinal);
+    }
+}

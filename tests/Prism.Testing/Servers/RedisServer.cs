@@ -1,0 +1,39 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Prism.Testing.Servers;
+
+/// <summary>A throwaway redis-server on a free loopback port, without persistence.</summary>
+public sealed class RedisServer() : ServerProcess("redis")
+{
+    /// <summary>StackExchange.Redis configuration string of this server.</summary>
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    /// <summary>Starts a new server.</summary>
+    public static async Task<RedisServer> StartNewAsync()
+    {
+        var server = new RedisServer();
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <inheritdoc />
+    protected override string Program() => ServerBinary.Find("redis-server", "redis-server");
+
+    /// <inheritdoc />
+    protected override IEnumerable<string> Arguments() =>
+        ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no", "--dir", Data.Path, "--daemonize", "no"];
+
+    /// <inheritdoc />
+    protected override async Task<bool> IsReadyAsync(CancellationToken cancellation)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, cancellation);
+        var stream = client.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellation);
+        var buffer = new byte[64];
+        var read = await stream.ReadAsync(buffer, cancellation);
+        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+    }
+}
