@@ -24,6 +24,9 @@ public sealed class TokenRejectionTests : IAsyncLifetime
     [InlineData("not-a-jwt")]
     [InlineData("a.b.c")]
     [InlineData("eyJhbGciOiJSUzI1NiJ9.!!!.abc")]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.bnVsbA.abc")]
+    [InlineData("W10.e30.")]
+    [InlineData("a.b.c.d.e")]
     public async Task MalformedToken_IsRejected(string token)
     {
         var e = await _h.RejectAsync(token);
