@@ -11,7 +11,7 @@ namespace Prism.Testing.Oidc;
 /// discovery and JWKS under <c>/realms/test</c> (Keycloak-like, unlike Prism's own <c>/dex</c>), signing
 /// with its own RSA keys. Tests mint tokens directly, rotate keys, count fetches, and stop and restart it.
 /// </summary>
-public sealed class TestOidcIssuer : IAsyncDisposable
+public sealed partial class TestOidcIssuer : IAsyncDisposable
 {
     /// <summary>Default audience of minted tokens.</summary>
     public const string DefaultAudience = "prismctl";
@@ -160,6 +160,7 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         var app = builder.Build();
         app.MapGet(RealmPath + "/.well-known/openid-configuration", Discovery);
         app.MapGet(RealmPath + "/jwks", Jwks);
+        app.MapPost(RealmPath + TokenPath, IssueTokenAsync);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
         _app = app;
@@ -216,7 +217,8 @@ public sealed class TestOidcIssuer : IAsyncDisposable
             ["issuer"] = Issuer,
             ["jwks_uri"] = Issuer + "/jwks",
             ["authorization_endpoint"] = Issuer + "/protocol/openid-connect/auth",
-            ["token_endpoint"] = Issuer + "/protocol/openid-connect/token",
+            ["token_endpoint"] = Issuer + TokenPath,
+            ["grant_types_supported"] = new JsonArray("client_credentials"),
             ["response_types_supported"] = new JsonArray("code"),
             ["subject_types_supported"] = new JsonArray("public"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
