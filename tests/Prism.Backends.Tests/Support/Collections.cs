@@ -1,0 +1,18 @@
+using Prism.Testing.Servers;
+
+namespace Prism.Backends.Tests.Support;
+
+[CollectionDefinition(Redis)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>
+{
+    public const string Redis = "redis";
+}
+
+[CollectionDefinition(Nats)]
+public sealed class NatsCollection : ICollectionFixture<NatsFixture>
+{
+    public const string Nats = "nats";
+}
+
+[CollectionDefinition(PostgresFixture.Collection)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>;

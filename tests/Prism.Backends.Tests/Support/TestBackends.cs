@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prism.Hosting.Settings;
+using Prism.Testing;
+
+namespace Prism.Backends.Tests.Support;
+
+/// <summary>The real registry and pooled connections, configured in memory as a host would be.</summary>
+public sealed class TestBackends : IAsyncDisposable
+{
+    private readonly TempDirectory _home = new("prism-backends");
+
+    public TestBackends(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        Catalog = new BackendCatalog(configuration, new PrismHome(_home.Path));
+        Connections = new BackendConnections(Catalog);
+        Registry = new BackendDrivers(Connections, time ?? TimeProvider.System, NullLoggerFactory.Instance);
+    }
+
+    public BackendCatalog Catalog { get; }
+
+    public BackendConnections Connections { get; }
+
+    public BackendDrivers Registry { get; }
+
+    /// <summary>Small subscriber buffers so the slow-subscriber tests stay fast.</summary>
+    public static Dictionary<string, string?> Settings(params (Setting Setting, string Value)[] values)
+    {
+        var settings = new Dictionary<string, string?> { [BackendSettings.SubscriberBuffer.Key] = Timeouts.SubscriberBuffer.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (setting, value) in values)
+        {
+            settings[setting.Key] = value;
+        }
+
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Registry.DisposeAsync();
+        await Connections.DisposeAsync();
+        _home.Dispose();
+    }
+}
