@@ -6,13 +6,17 @@ namespace Prism.Backends.Drivers.Nats;
 
 /// <summary>
 /// A durable subscriber reading its JetStream consumer. A message is acknowledged when the reader
-/// asks for the next one, so what the subscriber had not taken when it left is delivered again
-/// when it comes back (at least once). A slow durable subscriber only slows itself: the consumer
-/// is pulled, never pushed.
+/// asks for the next one, so delivery is at least once: a message in hand (or prefetched, at most
+/// <see cref="MaxPrefetch"/>) when the subscriber left is delivered again after the consumer's ack
+/// wait (30 s), possibly after newer ones. A slow durable subscriber only slows itself: the
+/// consumer is pulled, never pushed.
 /// </summary>
 internal sealed class NatsDurableSubscription(string topic, string subscriberId, INatsJSConsumer consumer, int prefetch, Action<ILiveSubscription> onClosed)
     : IPubSubSubscription, ILiveSubscription
 {
+    /// <summary>Most messages pulled ahead of the reader.</summary>
+    public const int MaxPrefetch = 64;
+
     private readonly CancellationTokenSource _closing = new();
     private Exception? _error;
     private int _closed;
@@ -27,7 +31,7 @@ internal sealed class NatsDurableSubscription(string topic, string subscriberId,
     public async IAsyncEnumerable<PubSubMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, _closing.Token);
-        var options = new NatsJSConsumeOpts { MaxMsgs = prefetch };
+        var options = new NatsJSConsumeOpts { MaxMsgs = Math.Min(prefetch, MaxPrefetch) };
         await using var messages = consumer.ConsumeAsync<byte[]>(opts: options, cancellationToken: stop.Token).GetAsyncEnumerator(stop.Token);
         while (true)
         {
