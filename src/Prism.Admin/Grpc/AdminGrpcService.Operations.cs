@@ -1,0 +1,93 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Prism.Admin.Store;
+using Prism.Admin.V1;
+
+namespace Prism.Admin.Grpc;
+
+public sealed partial class AdminGrpcService
+{
+    public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
+    {
+        var filter = request.Namespace.Length > 0 ? request.Namespace : null;
+        var page = await sessions.ListAsync(context.Caller(), Page("sessions", request.PageSize, request.PageToken), filter, request.IncludeInactive, context.CancellationToken);
+        var response = new ListSessionsResponse { NextPageToken = cursor.Encode("sessions", page.LastKey) };
+        response.Sessions.AddRange(page.Items.Select(s => s.ToWire()));
+        return response;
+    }
+
+    public override async Task<GetSessionResponse> GetSession(GetSessionRequest request, ServerCallContext context) =>
+        new() { Session = (await sessions.GetAsync(context.Caller(), request.Id, context.CancellationToken)).ToWire() };
+
+    public override async Task<TerminateSessionResponse> TerminateSession(TerminateSessionRequest request, ServerCallContext context) =>
+        new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire() };
+
+    public override Task<ListBackendsResponse> ListBackends(ListBackendsRequest request, ServerCallContext context)
+    {
+        context.Caller().Touches("backend");
+        var response = new ListBackendsResponse();
+        response.Backends.AddRange(backends.All.Select(b => b.ToWire()));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<GetBackendStatusResponse> GetBackendStatus(GetBackendStatusRequest request, ServerCallContext context)
+    {
+        context.Caller().Touches("backend", string.Join(",", request.Names));
+        var unknown = request.Names.FirstOrDefault(n => backends.Find(n) is null);
+        if (unknown is not null)
+        {
+            throw new ResourceNotFoundException("backend", unknown);
+        }
+
+        var response = new GetBackendStatusResponse();
+        response.Statuses.AddRange((await health.CheckAsync(request.Names, context.CancellationToken)).Select(c => c.ToWire()));
+        return response;
+    }
+
+    public override async Task<SetMaintenanceModeResponse> SetMaintenanceMode(SetMaintenanceModeRequest request, ServerCallContext context) =>
+        new() { Maintenance = (await control.SetMaintenanceAsync(context.Caller(), request.Enabled, request.Message, context.CancellationToken)).ToWire() };
+
+    public override async Task<GetMaintenanceModeResponse> GetMaintenanceMode(GetMaintenanceModeRequest request, ServerCallContext context) =>
+        new() { Maintenance = (await control.GetMaintenanceAsync(context.Caller(), context.CancellationToken)).ToWire() };
+
+    public override async Task<DrainConnectionsResponse> DrainConnections(DrainConnectionsRequest request, ServerCallContext context)
+    {
+        var (drain, active) = await control.DrainAsync(context.Caller(), request.TimeoutSeconds, request.Message, request.Cancel, context.CancellationToken);
+        return new DrainConnectionsResponse
+        {
+            Draining = drain.Draining,
+            Deadline = drain.Deadline is { } deadline ? Timestamp.FromDateTimeOffset(deadline) : null,
+            ActiveSessions = active,
+        };
+    }
+
+    public override async Task<GetMetricsResponse> GetMetrics(GetMetricsRequest request, ServerCallContext context)
+    {
+        var response = new GetMetricsResponse { CollectedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) };
+        foreach (var metric in await metrics.CollectAsync(context.Caller(), context.CancellationToken))
+        {
+            var wire = new Metric { Name = metric.Name, Value = metric.Value };
+            if (metric.Labels is not null)
+            {
+                wire.Labels.AddAll(metric.Labels);
+            }
+
+            response.Metrics.Add(wire);
+        }
+
+        return response;
+    }
+
+    public override async Task GetAuditLog(GetAuditLogRequest request, IServerStreamWriter<AuditLogEntry> responseStream, ServerCallContext context)
+    {
+        var query = new AuditQuery(
+            NullIfEmpty(request.Actor), NullIfEmpty(request.Operation), NullIfEmpty(request.Namespace),
+            request.Since.ToOptionalTime(), request.Until.ToOptionalTime(), Limit: request.Limit);
+        await foreach (var entry in audit.ReadAsync(context.Caller(), query, request.Follow, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(entry.ToWire(), context.CancellationToken);
+        }
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

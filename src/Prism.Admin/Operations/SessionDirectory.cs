@@ -1,0 +1,48 @@
+using Prism.Admin.Audit;
+using Prism.Admin.Calls;
+using Prism.Admin.Store;
+
+namespace Prism.Admin.Operations;
+
+/// <summary>Sessions the proxies report, and their termination.</summary>
+public sealed class SessionDirectory(IAdminStore store, AuditEntries audit)
+{
+    private const string Resource = "session";
+
+    /// <summary>A page of sessions.</summary>
+    public Task<Page<SessionRecord>> ListAsync(AdminCaller caller, PageRequest page, string? @namespace, bool includeInactive, CancellationToken cancellation)
+    {
+        caller.Touches(Resource, "", @namespace);
+        return store.ListSessionsAsync(page, @namespace, includeInactive, cancellation);
+    }
+
+    /// <summary>One session.</summary>
+    public async Task<SessionRecord> GetAsync(AdminCaller caller, string id, CancellationToken cancellation)
+    {
+        caller.Touches(Resource, id);
+        RequireId(id);
+        return await store.GetSessionAsync(id, cancellation) ?? throw new ResourceNotFoundException(Resource, id);
+    }
+
+    /// <summary>Ends a session: its proxy closes its streams and rejects its calls.</summary>
+    public async Task<SessionRecord> TerminateAsync(AdminCaller caller, string id, string reason, CancellationToken cancellation)
+    {
+        caller.Touches(Resource, id);
+        RequireId(id);
+        var session = await store.GetSessionAsync(id, cancellation) ?? throw new ResourceNotFoundException(Resource, id);
+        caller.Touches(Resource, id, session.Namespace);
+        caller.Metadata["identity"] = session.Identity;
+        caller.Metadata["reason"] = reason;
+        var terminated = await store.TerminateSessionAsync(id, caller.Actor, reason, audit.Success(caller), cancellation);
+        caller.Audited = true;
+        return terminated;
+    }
+
+    private static void RequireId(string id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 128)
+        {
+            throw new AdminValidationException("id", "a session id of 1-128 characters is required");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Grpc.Core;
+using Prism.Admin.V1;
+
+namespace Prism.Admin.Tests;
+
+/// <summary>One well-formed call of every AdminService RPC, for the role matrix.</summary>
+public static class AdminCalls
+{
+    public static IReadOnlyDictionary<string, Func<AdminService.AdminServiceClient, CallOptions, Task>> All { get; } =
+        new Dictionary<string, Func<AdminService.AdminServiceClient, CallOptions, Task>>
+        {
+            ["ListConfigs"] = async (c, o) => await c.ListConfigsAsync(new ListConfigsRequest(), o),
+            ["GetConfig"] = async (c, o) => await c.GetConfigAsync(new GetConfigRequest { Name = "missing" }, o),
+            ["CreateConfig"] = async (c, o) => await c.CreateConfigAsync(new CreateConfigRequest { Config = new Config { Name = "cfg-" + Guid.NewGuid().ToString("N")[..8], Format = "yaml", Content = "a: 1" } }, o),
+            ["UpdateConfig"] = async (c, o) => await c.UpdateConfigAsync(new UpdateConfigRequest { Config = new Config { Name = "missing", Format = "yaml", Content = "a: 2", Version = 1 } }, o),
+            ["DeleteConfig"] = async (c, o) => await c.DeleteConfigAsync(new DeleteConfigRequest { Name = "missing" }, o),
+            ["ListNamespaces"] = async (c, o) => await c.ListNamespacesAsync(new ListNamespacesRequest(), o),
+            ["GetNamespace"] = async (c, o) => await c.GetNamespaceAsync(new GetNamespaceRequest { Name = "missing" }, o),
+            ["CreateNamespace"] = async (c, o) => await c.CreateNamespaceAsync(new CreateNamespaceRequest { Namespace = new Namespace { Name = "ns-" + Guid.NewGuid().ToString("N")[..8] } }, o),
+            ["UpdateNamespace"] = async (c, o) => await c.UpdateNamespaceAsync(new UpdateNamespaceRequest { Namespace = new Namespace { Name = "missing", Version = 1 } }, o),
+            ["DeleteNamespace"] = async (c, o) => await c.DeleteNamespaceAsync(new DeleteNamespaceRequest { Name = "missing" }, o),
+            ["ListSessions"] = async (c, o) => await c.ListSessionsAsync(new ListSessionsRequest(), o),
+            ["GetSession"] = async (c, o) => await c.GetSessionAsync(new GetSessionRequest { Id = "missing" }, o),
+            ["TerminateSession"] = async (c, o) => await c.TerminateSessionAsync(new TerminateSessionRequest { Id = "missing" }, o),
+            ["GetBackendStatus"] = async (c, o) => await c.GetBackendStatusAsync(new GetBackendStatusRequest { Names = { "memstore" } }, o),
+            ["ListBackends"] = async (c, o) => await c.ListBackendsAsync(new ListBackendsRequest(), o),
+            ["SetMaintenanceMode"] = async (c, o) => await c.SetMaintenanceModeAsync(new SetMaintenanceModeRequest { Enabled = false }, o),
+            ["GetMaintenanceMode"] = async (c, o) => await c.GetMaintenanceModeAsync(new GetMaintenanceModeRequest(), o),
+            ["DrainConnections"] = async (c, o) => await c.DrainConnectionsAsync(new DrainConnectionsRequest { Cancel = true }, o),
+            ["GetMetrics"] = async (c, o) => await c.GetMetricsAsync(new GetMetricsRequest(), o),
+            ["GetAuditLog"] = async (c, o) =>
+            {
+                using var call = c.GetAuditLog(new GetAuditLogRequest { Limit = 1 }, o);
+                while (await call.ResponseStream.MoveNext(o.CancellationToken))
+                {
+                }
+            },
+        };
+}
