@@ -1,3 +1,4 @@
+using Prism.Admin;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Settings;
 using Prism.Identity;
@@ -8,7 +9,7 @@ namespace Prism.Host;
 public static class ModuleCatalog
 {
     /// <summary>Known modules, dependencies first (identity before the modules that validate its tokens).</summary>
-    public static IReadOnlyList<PrismModule> All { get; } = [new IdentityModule()];
+    public static IReadOnlyList<PrismModule> All { get; } = [new IdentityModule(), new AdminModule()];
 
     /// <summary>Every setting of every module plus the core ones: what docs/configuration.md must list.</summary>
     public static IReadOnlyList<Setting> AllSettings { get; } =

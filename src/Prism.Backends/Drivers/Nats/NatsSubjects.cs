@@ -12,7 +12,7 @@ namespace Prism.Backends.Drivers.Nats;
 public static class NatsSubjects
 {
     /// <summary>The JetStream stream holding published messages.</summary>
-    public const string Stream = "PRISM_PUBSUB";
+    public const string Stream = "prism-pubsub";
 
     /// <summary>Subjects the stream captures.</summary>
     public const string All = "prism.ps.>";
