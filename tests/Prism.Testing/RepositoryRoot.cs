@@ -16,6 +16,12 @@ public static class RepositoryRoot
             }
         }
 
-        throw new InvalidOperationException("Prism.slnx not found above " + AppContext.BaseDirectory);
+        // Built with a separate artifacts folder: fall back to where the sources were compiled.
+        var compiled = typeof(RepositoryRoot).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        return compiled is not null && File.Exists(System.IO.Path.Combine(compiled, "Prism.slnx"))
+            ? System.IO.Path.GetFullPath(compiled)
+            : throw new InvalidOperationException("Prism.slnx not found above " + AppContext.BaseDirectory);
     }
 }
