@@ -1,0 +1,39 @@
+namespace Prism.Cli;
+
+/// <summary>
+/// A failure prismctl explains to the user in one line: <see cref="Exception.Message"/> is that line
+/// (without the <c>prismctl:</c> prefix) and <see cref="ExitCode"/> the process exit code.
+/// </summary>
+public sealed class CliException : Exception
+{
+    /// <summary>Creates a failure with its one-line message and exit code.</summary>
+    public CliException(int exitCode, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        ExitCode = exitCode;
+    }
+
+    /// <summary>Creates a generic failure (exit code 1).</summary>
+    public CliException()
+        : this(ExitCodes.Error, "error")
+    {
+    }
+
+    /// <summary>Creates a generic failure (exit code 1).</summary>
+    public CliException(string message)
+        : this(ExitCodes.Error, message)
+    {
+    }
+
+    /// <summary>Creates a generic failure (exit code 1) with its cause.</summary>
+    public CliException(string message, Exception inner)
+        : this(ExitCodes.Error, message, inner)
+    {
+    }
+
+    /// <summary>The process exit code (see <see cref="ExitCodes"/>).</summary>
+    public int ExitCode { get; }
+
+    /// <summary>A usage error (exit code 2).</summary>
+    public static CliException Usage(string message) => new(ExitCodes.Usage, "usage error: " + message);
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace Prism.Cli;
+
+/// <summary>
+/// prismctl's telemetry: one <see cref="ActivitySource"/> with an activity per command, whose W3C
+/// context travels to the admin server in <c>traceparent</c>. Export (OTLP) is wired later.
+/// </summary>
+public static class CliTelemetry
+{
+    /// <summary>Name of the ActivitySource (and of the future Meter).</summary>
+    public const string SourceName = "Prism.Cli";
+
+    /// <summary>The source of command activities.</summary>
+    public static ActivitySource Source { get; } = new(SourceName, typeof(CliTelemetry).Assembly.GetName().Version?.ToString());
+
+    /// <summary>
+    /// Makes command activities exist even without an exporter, so each command has a trace id to
+    /// propagate. Dispose the result at exit.
+    /// </summary>
+    public static IDisposable Listen()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    /// <summary>The W3C <c>traceparent</c> of <paramref name="activity"/>, or null without one.</summary>
+    public static string? TraceParent(Activity? activity) =>
+        activity is null || activity.IdFormat != ActivityIdFormat.W3C ? null : activity.Id;
+}

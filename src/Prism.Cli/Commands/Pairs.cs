@@ -1,0 +1,23 @@
+namespace Prism.Cli.Commands;
+
+/// <summary>Parses repeatable <c>key=value</c> option values.</summary>
+public static class Pairs
+{
+    /// <summary>The pairs of <paramref name="values"/>; a value without '=' or with an empty key is a usage error.</summary>
+    public static Dictionary<string, string> Parse(IEnumerable<string>? values, string option)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values ?? [])
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw CliException.Usage($"{option} expects key=value, got '{value}'");
+            }
+
+            pairs[value[..equals].Trim()] = value[(equals + 1)..].Trim();
+        }
+
+        return pairs;
+    }
+}

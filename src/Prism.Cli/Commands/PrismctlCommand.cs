@@ -1,0 +1,25 @@
+using System.CommandLine;
+
+namespace Prism.Cli.Commands;
+
+/// <summary>The <c>prismctl</c> root command and its command groups.</summary>
+public static class PrismctlCommand
+{
+    /// <summary>Builds the whole command tree.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("prismctl: operate a Prism control plane (namespaces, configs, sessions, backends, operations, audit).");
+        foreach (var option in GlobalOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        foreach (var command in AuthCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(NamespaceCommands.Create());
+        return root;
+    }
+}
