@@ -1,0 +1,72 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Prism.Proxy.Routing;
+
+namespace Prism.Proxy.Grpc;
+
+/// <summary>Maps data-plane refusals to gRPC statuses, and anything unexpected to INTERNAL (logged).</summary>
+public sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorInterceptor> logger) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away or cancelled: the normal end of a subscription.
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
+    /// <summary>The status of a data-plane refusal.</summary>
+    public static StatusCode Code(DataPlaneFailure failure) => failure switch
+    {
+        DataPlaneFailure.Unauthenticated => StatusCode.Unauthenticated,
+        DataPlaneFailure.InvalidArgument => StatusCode.InvalidArgument,
+        DataPlaneFailure.NotFound => StatusCode.NotFound,
+        DataPlaneFailure.PermissionDenied => StatusCode.PermissionDenied,
+        DataPlaneFailure.Unimplemented => StatusCode.Unimplemented,
+        DataPlaneFailure.Unavailable => StatusCode.Unavailable,
+        DataPlaneFailure.ResourceExhausted => StatusCode.ResourceExhausted,
+        _ => StatusCode.Internal,
+    };
+
+    private RpcException Map(Exception error, ServerCallContext context)
+    {
+        switch (error)
+        {
+            case DataPlaneException e:
+                return new RpcException(new Status(Code(e.Failure), e.Message));
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return new RpcException(new Status(StatusCode.Cancelled, "call cancelled by the client"));
+            default:
+                LogFailed(logger, error, context.Method);
+                return new RpcException(new Status(StatusCode.Internal, "internal error in the data proxy"));
+        }
+    }
+
+    [LoggerMessage(EventId = 8030, EventName = "CallFailed", Level = LogLevel.Error, Message = "{Method} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method);
+}

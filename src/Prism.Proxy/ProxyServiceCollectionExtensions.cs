@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prism.Admin.Store;
+using Prism.Backends;
+using Prism.Proxy.Control;
+using Prism.Proxy.Grpc;
+using Prism.Proxy.Operations;
+using Prism.Proxy.Routing;
+using Prism.Proxy.Sessions;
+using Prism.Security;
+
+namespace Prism.Proxy;
+
+/// <summary>Registration of the data proxy.</summary>
+public static class ProxyServiceCollectionExtensions
+{
+    /// <summary>Adds the data-plane services, their routing, sessions and control-state polling, the store, security and backends.</summary>
+    public static IServiceCollection AddPrismProxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = ProxyOptions.Read(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPrismSecurity(configuration);
+        services.AddPrismAdminStore(configuration);
+        services.AddPrismBackends();
+
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<RequestLimits>();
+        services.TryAddSingleton<CallAuthenticator>();
+        services.TryAddSingleton<ControlStateCache>();
+        services.TryAddSingleton<NamespaceDirectory>();
+        services.TryAddSingleton<SessionRegistry>();
+        services.TryAddSingleton<DataPlaneRouter>();
+        services.TryAddSingleton<KeyValueOperations>();
+        services.TryAddSingleton<PubSubOperations>();
+        services.TryAddSingleton<ControlStateMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
+        services.AddHostedService<SessionFlusher>();
+
+        services.AddGrpc(o =>
+        {
+            // Above key + value, so an oversized value reaches the proxy's own INVALID_ARGUMENT check.
+            o.MaxReceiveMessageSize = options.MaxRequestBytes;
+            o.Interceptors.Add<ProxyErrorInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<ProxyStoreHealthCheck>("admin-store");
+        return services;
+    }
+
+    /// <summary>Maps the four data-plane services, gRPC health and reflection.</summary>
+    public static IEndpointRouteBuilder MapPrismProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<KeyValueBasicService>();
+        endpoints.MapGrpcService<KeyValueTtlService>();
+        endpoints.MapGrpcService<KeyValueBatchService>();
+        endpoints.MapGrpcService<PubSubService>();
+        endpoints.MapGrpcHealthChecksService();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+
+    private sealed class ProxyStoreHealthCheck(IAdminStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await store.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("admin store does not answer");
+    }
+}

@@ -1,0 +1,50 @@
+using Prism.Hosting.Settings;
+
+namespace Prism.Proxy;
+
+/// <summary>Settings of the data proxy.</summary>
+public static class ProxySettings
+{
+    /// <summary>gRPC port.</summary>
+    public static readonly Setting Port = new("PRISM_PROXY_PORT", "proxy:port", "8980", "gRPC port of the data proxy (KeyValue and PubSub).");
+
+    /// <summary>Name of this proxy process in session records.</summary>
+    public static readonly Setting ProxyId = new("PRISM_PROXY_ID", "proxy:id", null,
+        "Name of this proxy in session records (ListSessions shows it). Unset: hostname-pid.");
+
+    /// <summary>Largest key.</summary>
+    public static readonly Setting MaxKeyBytes = new("PRISM_PROXY_MAX_KEY_BYTES", "proxy:max_key_bytes", "1024",
+        "Largest key or topic name in UTF-8 bytes; longer ones fail INVALID_ARGUMENT.");
+
+    /// <summary>Largest value.</summary>
+    public static readonly Setting MaxValueBytes = new("PRISM_PROXY_MAX_VALUE_BYTES", "proxy:max_value_bytes", "1048576",
+        "Largest value or message payload in bytes (a namespace's max_value_bytes quota can lower it); larger ones fail INVALID_ARGUMENT.");
+
+    /// <summary>Most items in one batch call.</summary>
+    public static readonly Setting MaxBatchItems = new("PRISM_PROXY_MAX_BATCH_ITEMS", "proxy:max_batch_items", "1000",
+        "Most items in one BatchSet, BatchGet or BatchDelete; more fail INVALID_ARGUMENT.");
+
+    /// <summary>Largest gRPC request message.</summary>
+    public static readonly Setting MaxRequestBytes = new("PRISM_PROXY_MAX_REQUEST_BYTES", "proxy:max_request_bytes", "16777216",
+        "Largest request message gRPC accepts (a batch carries many values); must exceed max key + max value bytes so single oversized values get the proxy's INVALID_ARGUMENT message.");
+
+    /// <summary>Control-state poll interval.</summary>
+    public static readonly Setting ControlPollMs = new("PRISM_PROXY_CONTROL_POLL_MS", "proxy:control_poll_ms", "500",
+        "Milliseconds between reads of maintenance and drain state from the admin store.");
+
+    /// <summary>Session flush interval.</summary>
+    public static readonly Setting SessionFlushMs = new("PRISM_PROXY_SESSION_FLUSH_MS", "proxy:session_flush_ms", "1000",
+        "Milliseconds between writes of session counters to the admin store; terminations by an operator are noticed at the same pace.");
+
+    /// <summary>Idle time after which a session is closed.</summary>
+    public static readonly Setting SessionIdleSeconds = new("PRISM_PROXY_SESSION_IDLE_S", "proxy:session_idle_s", "300",
+        "Seconds without calls (and without open streams) after which a session is marked closed; a later call reopens it.");
+
+    /// <summary>Namespace cache lifetime.</summary>
+    public static readonly Setting NamespaceRefreshMs = new("PRISM_PROXY_NAMESPACE_REFRESH_MS", "proxy:namespace_refresh_ms", "1000",
+        "Milliseconds a namespace read from the admin store is used before it is read again; unknown namespaces are looked up on every call.");
+
+    /// <summary>Every proxy setting.</summary>
+    public static IReadOnlyList<Setting> All { get; } =
+        [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollMs, SessionFlushMs, SessionIdleSeconds, NamespaceRefreshMs];
+}

@@ -1,0 +1,58 @@
+using Prism.Admin.Store;
+using Prism.Proxy.Control;
+using Prism.Proxy.Sessions;
+
+namespace Prism.Proxy.Routing;
+
+/// <summary>Where a call goes: its namespace, session and the backend bound to the call's pattern.</summary>
+public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, string Backend);
+
+/// <summary>
+/// The checks every data-plane call passes, in order: token, maintenance, namespace metadata,
+/// namespace, access groups, session (terminated, drain), pattern offered by the namespace.
+/// </summary>
+public sealed class DataPlaneRouter(
+    CallAuthenticator authenticator,
+    ControlStateCache control,
+    NamespaceDirectory namespaces,
+    SessionRegistry sessions)
+{
+    /// <summary>The backend name used when a namespace binds none for a pattern.</summary>
+    public const string DefaultBackend = "memstore";
+
+    /// <summary>Authenticates, authorises and routes a call of <paramref name="pattern"/>.</summary>
+    /// <exception cref="DataPlaneException">The call is refused.</exception>
+    public async ValueTask<DataPlaneRoute> RouteAsync(DataPlaneCaller caller, string pattern, CancellationToken cancellation)
+    {
+        var authenticated = await authenticator.AuthenticateAsync(caller.Authorization, cancellation);
+        var state = control.Current;
+        if (state.Maintenance.Enabled)
+        {
+            throw new DataPlaneException(DataPlaneFailure.Unavailable, state.Maintenance.Message);
+        }
+
+        if (string.IsNullOrWhiteSpace(caller.Namespace))
+        {
+            throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                $"missing namespace: send metadata '{DataPlaneCaller.NamespaceHeader}: <namespace>'");
+        }
+
+        var record = await namespaces.GetAsync(caller.Namespace, cancellation);
+        var principal = authenticated.Principal;
+        if (!principal.InAnyGroup(record.AccessGroups))
+        {
+            throw new DataPlaneException(DataPlaneFailure.PermissionDenied,
+                $"{principal.Actor} is not in any group granted namespace '{record.Name}' ({string.Join(", ", record.AccessGroups)})");
+        }
+
+        var session = await sessions.GetOrOpenAsync(authenticated.TokenFingerprint, principal, record.Name, cancellation);
+        if (record.Patterns.Count > 0 && !record.Patterns.Contains(pattern))
+        {
+            throw new DataPlaneException(DataPlaneFailure.Unimplemented,
+                $"namespace '{record.Name}' does not offer {pattern} (it offers: {string.Join(", ", record.Patterns)})");
+        }
+
+        var backend = record.Backends.TryGetValue(pattern, out var bound) && bound.Length > 0 ? bound : DefaultBackend;
+        return new DataPlaneRoute(record, session, backend);
+    }
+}
