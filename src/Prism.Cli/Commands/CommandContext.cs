@@ -16,7 +16,7 @@ public sealed class CommandContext : IDisposable
         Settings = settings;
         Terminal = terminal;
         Environment = environment;
-        Output = new ResultWriter(terminal, parse.GetValue(GlobalOptions.Output));
+        Output = new ResultWriter(terminal, GlobalOptions.Format(parse));
         Http = new HttpClient { Timeout = HttpTimeout };
         Credentials = new Credentials(settings, new TokenCache(settings.TokenPath),
             new OidcClient(Http, settings.Issuer, settings.ClientId, TimeProvider.System), terminal, environment, TimeProvider.System);

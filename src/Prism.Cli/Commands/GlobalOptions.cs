@@ -8,12 +8,7 @@ namespace Prism.Cli.Commands;
 public static class GlobalOptions
 {
     /// <summary><c>--output</c>/<c>-o</c>.</summary>
-    public static readonly Option<OutputFormat> Output = new("--output", "-o")
-    {
-        Description = "Result format: table (default), json or yaml",
-        Recursive = true,
-        DefaultValueFactory = _ => OutputFormat.Table,
-    };
+    public static readonly Option<string> Output = CreateOutput();
 
     /// <summary><c>--verbose</c>/<c>-v</c>.</summary>
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
@@ -53,10 +48,30 @@ public static class GlobalOptions
     /// <summary>All of them, to add to the root command.</summary>
     public static IEnumerable<Option> All => [Output, Verbose, AdminEndpoint, Issuer, ClientId, ProxyEndpoint];
 
+    /// <summary>The chosen output format.</summary>
+    public static OutputFormat Format(ParseResult parse) => parse.GetValue(Output) switch
+    {
+        "json" => OutputFormat.Json,
+        "yaml" => OutputFormat.Yaml,
+        _ => OutputFormat.Table,
+    };
+
     /// <summary>The setting flags given on the command line.</summary>
     public static SettingFlags Flags(ParseResult parse) => new(
         parse.GetValue(AdminEndpoint),
         parse.GetValue(Issuer),
         parse.GetValue(ClientId),
         parse.GetValue(ProxyEndpoint));
+
+    private static Option<string> CreateOutput()
+    {
+        var option = new Option<string>("--output", "-o")
+        {
+            Description = "Result format: table, json or yaml",
+            Recursive = true,
+            DefaultValueFactory = _ => "table",
+        };
+        option.AcceptOnlyFromAmong("table", "json", "yaml");
+        return option;
+    }
 }

@@ -20,6 +20,16 @@ public static class PrismctlCommand
         }
 
         root.Subcommands.Add(NamespaceCommands.Create());
+        root.Subcommands.Add(ConfigCommands.Create());
+        root.Subcommands.Add(SessionCommands.Create());
+        root.Subcommands.Add(BackendCommands.Create());
+        foreach (var command in OperationsCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
         return root;
     }
 }

@@ -48,7 +48,7 @@ public sealed class ResultWriter(Terminal terminal, OutputFormat format)
                 terminal.Out.Profile.Out.Writer.Write(Yaml.Serialize(ToPlain(document)));
                 break;
             default:
-                terminal.Out.Write(table());
+                terminal.Write(table());
                 break;
         }
     }

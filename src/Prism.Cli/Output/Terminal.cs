@@ -1,5 +1,6 @@
 using Prism.Cli.Config;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Prism.Cli.Output;
 
@@ -31,6 +32,44 @@ public sealed class Terminal
 
     /// <summary>Whether stderr is a terminal (spinners are shown only then).</summary>
     public bool ErrorIsTerminal { get; }
+
+    /// <summary>
+    /// Writes <paramref name="renderable"/> on stdout: as is on a terminal; otherwise tables lose their
+    /// borders and every line its trailing blanks, so the output reads like kubectl's in pipes and files.
+    /// </summary>
+    public void Write(IRenderable renderable)
+    {
+        if (renderable is Table table)
+        {
+            table.Border(OutputIsTerminal ? TableBorder.Rounded : TableBorder.None);
+            if (!OutputIsTerminal)
+            {
+                foreach (var column in table.Columns)
+                {
+                    column.Padding = new Padding(0, 0, 3, 0);
+                }
+            }
+        }
+
+        if (OutputIsTerminal)
+        {
+            Out.Write(renderable);
+            return;
+        }
+
+        using var buffer = new StringWriter();
+        var plain = Create(buffer, false, true);
+        plain.Write(renderable);
+        var writer = Out.Profile.Out.Writer;
+        // Lines of only blanks are table padding; truly empty lines belong to the content.
+        foreach (var line in buffer.ToString().TrimEnd('\n').Split('\n'))
+        {
+            if (line.Length == 0 || line.Trim().Length > 0)
+            {
+                writer.WriteLine(line.TrimEnd());
+            }
+        }
+    }
 
     /// <summary>Consoles for the process's stdout and stderr.</summary>
     public static Terminal ForProcess(Func<string, string?> environment)
