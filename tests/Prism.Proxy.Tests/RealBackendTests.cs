@@ -1,0 +1,60 @@
+using Google.Protobuf;
+using Prism.Interfaces.KeyValue;
+using Prism.Interfaces.PubSub;
+using Prism.Proxy.Tests.Support;
+using Prism.Testing.Servers;
+
+namespace Prism.Proxy.Tests;
+
+/// <summary>A smoke test per real backend through the proxy: redis, postgres, sqlite (key-value), nats, postgres (pub/sub).</summary>
+[Collection(ServersCollection.Name)]
+public sealed class RealBackendTests(RedisFixture redis, NatsFixture nats, PostgresFixture postgres) : IAsyncLifetime
+{
+    private ProxyServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ProxyServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["backends:redis:url"] = redis.Server.Configuration,
+        ["backends:nats:url"] = nats.Server.Url,
+        ["backends:postgres:url"] = await postgres.CreateDatabaseAsync(),
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Theory]
+    [InlineData("redis")]
+    [InlineData("postgres")]
+    [InlineData("sqlite")]
+    public async Task KeyValue_SetGetTtlBatch_ThroughTheProxy(string backend)
+    {
+        var options = ProxyServer.Call(_server.TokenFor(), await _server.CreateNamespaceAsync(new Dictionary<string, string> { ["keyvalue"] = backend }));
+        await _server.KeyValue.SetAsync(new SetRequest { Key = "k", Value = ByteString.CopyFromUtf8(backend) }, options);
+        Assert.Equal(backend, (await _server.KeyValue.GetAsync(new GetRequest { Key = "k" }, options)).Value.ToStringUtf8());
+        Assert.False((await _server.KeyValue.GetAsync(new GetRequest { Key = "missing" }, options)).Found);
+
+        Assert.True((await _server.Ttl.ExpireAsync(new ExpireRequest { Key = "k", TtlSeconds = 60 }, options)).KeyExisted);
+        Assert.InRange((await _server.Ttl.GetTTLAsync(new GetTTLRequest { Key = "k" }, options)).TtlSeconds, 1, 60);
+
+        var batch = await _server.Batch.BatchGetAsync(new BatchGetRequest { Keys = { "missing", "k" } }, options);
+        Assert.Equal([false, true], batch.Results.Select(r => r.Found));
+        Assert.True((await _server.KeyValue.DeleteAsync(new DeleteRequest { Key = "k" }, options)).Success);
+    }
+
+    [Theory]
+    [InlineData("nats")]
+    [InlineData("postgres")]
+    public async Task PubSub_PublishSubscribe_ThroughTheProxy(string backend)
+    {
+        var options = ProxyServer.Call(_server.TokenFor(), await _server.CreateNamespaceAsync(new Dictionary<string, string> { ["pubsub"] = backend }));
+        using var subscription = await _server.PubSub.SubscribeAsync("events", options);
+        for (var i = 0; i < 3; i++)
+        {
+            await _server.PubSub.PublishAsync(new PublishRequest { Topic = "events", Payload = ByteString.CopyFromUtf8($"{backend}-{i}") }, options);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal($"{backend}-{i}", (await subscription.NextAsync()).Payload.ToStringUtf8());
+        }
+    }
+}
