@@ -45,6 +45,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton(new ActorRateLimiter(rateLimit));
         services.TryAddSingleton(AdminAuthentication.From(configuration));
         services.TryAddSingleton<AuditEntries>();
+        services.TryAddSingleton<AuditWriter>();
         services.TryAddSingleton<AuditReader>();
         services.TryAddSingleton<NamespaceCatalog>();
         services.TryAddSingleton<ConfigCatalog>();

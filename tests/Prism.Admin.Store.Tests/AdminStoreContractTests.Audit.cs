@@ -23,6 +23,18 @@ public abstract partial class AdminStoreContractTests
     }
 
     [Fact]
+    public async Task AppendAuditBatch_StoresEveryEntry_InListOrder()
+    {
+        var batch = Enumerable.Range(0, 5).Select(i => TestRecords.Audit("GetNamespace", $"ns-{i}")).ToList();
+
+        await Store.AppendAuditBatchAsync(batch, CancellationToken.None).Timed();
+
+        var read = await Store.QueryAuditAsync(new AuditQuery(Operation: "GetNamespace"), CancellationToken.None).Timed();
+        Assert.Equal(batch.Select(b => b.Id), read.Select(r => r.Id));
+        Assert.True(read.Zip(read.Skip(1)).All(pair => pair.First.Sequence < pair.Second.Sequence));
+    }
+
+    [Fact]
     public async Task QueryAudit_FiltersByActorOperationNamespaceAndTime()
     {
         var t0 = TestRecords.Now;

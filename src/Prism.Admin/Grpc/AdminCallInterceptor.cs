@@ -18,7 +18,7 @@ public sealed partial class AdminCallInterceptor(
     ITokenValidator tokens,
     AdminAuthentication authentication,
     ActorRateLimiter rateLimiter,
-    IAdminStore store,
+    AuditWriter auditWriter,
     AuditEntries entries,
     ILogger<AdminCallInterceptor> logger) : Interceptor
 {
@@ -148,7 +148,7 @@ public sealed partial class AdminCallInterceptor(
     private async Task WriteAuditAsync(AuditRecord record)
     {
         using var timeout = new CancellationTokenSource(AuditWriteTimeout);
-        await store.AppendAuditAsync(record, timeout.Token);
+        await auditWriter.WriteAsync(record, timeout.Token);
     }
 
     [LoggerMessage(EventId = 100, EventName = "CallDenied", Level = LogLevel.Information,

@@ -20,6 +20,18 @@ public sealed partial class AdminStore
     }
 
     /// <inheritdoc />
+    public async Task AppendAuditBatchAsync(IReadOnlyList<AuditRecord> audits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audits);
+        await using var context = database.CreateContext();
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        await database.LockAuditOrderAsync(context, cancellationToken);
+        context.Audit.AddRange(audits.Select(RowMapping.ToRow));
+        await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// Filters are exact matches; <see cref="AuditQuery.Since"/> and <see cref="AuditQuery.Until"/> are both
     /// inclusive. A limit of 0 or less means <see cref="DefaultPageSize"/>, at most <see cref="MaxAuditLimit"/>.

@@ -73,6 +73,9 @@ public interface IAdminStore
     /// <summary>Appends an entry that goes with no mutation: reads, failures and denials.</summary>
     Task<AuditRecord> AppendAuditAsync(AuditRecord audit, CancellationToken cancellationToken);
 
+    /// <summary>Appends several such entries in one transaction (group commit), in list order.</summary>
+    Task AppendAuditBatchAsync(IReadOnlyList<AuditRecord> audits, CancellationToken cancellationToken);
+
     /// <summary>Audit entries matching <paramref name="query"/>, in sequence order.</summary>
     Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 }
