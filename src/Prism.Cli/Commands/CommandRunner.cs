@@ -6,8 +6,7 @@ namespace Prism.Cli.Commands;
 /// <summary>Runs command handlers: one activity per command, one context, every failure reported in one line.</summary>
 public static class CommandRunner
 {
-    /// <summary>Reads environment variables (replaceable for tests of the parser).</summary>
-    public static Func<string, string?> Environment { get; set; } = System.Environment.GetEnvironmentVariable;
+    private static readonly Func<string, string?> Environment = System.Environment.GetEnvironmentVariable;
 
     /// <summary>Sets <paramref name="handler"/> as the action of <paramref name="command"/>.</summary>
     public static void SetHandler(this Command command, Func<CommandContext, ParseResult, CancellationToken, Task<int>> handler) =>

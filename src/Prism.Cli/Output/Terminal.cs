@@ -84,10 +84,6 @@ public sealed class Terminal
             errIsTerminal);
     }
 
-    /// <summary>Plain consoles over the given writers (tests and embedding).</summary>
-    public static Terminal ForWriters(TextWriter output, TextWriter error) =>
-        new(Create(output, false, true), Create(error, false, true), false, false);
-
     private static IAnsiConsole Create(TextWriter writer, bool isTerminal, bool noColor)
     {
         var plain = !isTerminal || noColor;
