@@ -43,7 +43,11 @@ public static class HealthCommand
                     ["detail"] = r.Detail,
                     ["latency_ms"] = r.LatencyMs,
                 })]),
-            }, () => new Text(string.Concat(results.Select(r => $"{(r.Healthy ? "✅" : "❌")} {r.Name,-8} {r.Endpoint}  {r.Detail}\n"))));
+            }, () =>
+            {
+                var width = results.Max(r => r.Endpoint.Length);
+                return new Text(string.Concat(results.Select(r => $"{(r.Healthy ? "✅" : "❌")} {r.Name,-8} {r.Endpoint.PadRight(width)}  {r.Detail}\n")));
+            });
             return healthy ? ExitCodes.Ok : ExitCodes.Unavailable;
         });
         return command;
