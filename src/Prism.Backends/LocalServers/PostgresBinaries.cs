@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Prism.Testing.Servers;
+namespace Prism.Backends.LocalServers;
 
 /// <summary>
 /// The installed PostgreSQL server programs (Debian layout: <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>),
@@ -121,7 +121,7 @@ public sealed class PostgresBinaries
     }
 
     /// <summary>Adds a line of server output, keeping the last 200 for error messages.</summary>
-    internal static void Collect(ConcurrentQueue<string> lines, string? line)
+    public static void Collect(ConcurrentQueue<string> lines, string? line)
     {
         if (line is null)
         {

@@ -1,4 +1,4 @@
-namespace Prism.Testing.Servers;
+namespace Prism.Backends.LocalServers;
 
 /// <summary>Finds an installed server program, or fails naming the Debian package that provides it.</summary>
 public static class ServerBinary

@@ -1,4 +1,8 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Prism.Backends;
+using Prism.Host.Dev.Backends;
 using Prism.Hosting.Settings;
 
 namespace Prism.Host.Dev;
@@ -22,18 +26,24 @@ public sealed class DevCatalog
     public static DevCatalog Load()
     {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
-        var services = ModuleCatalog.All
-            .Select(m => (DevService)new ModuleDevService(m, m.ResolveListener(configuration), configuration))
-            .ToList();
+        var backends = new BackendCatalog(configuration, PrismHome.From(configuration));
+        var redisPort = int.Parse(backends.RedisConfiguration.Split(',')[0].Split(':')[^1], CultureInfo.InvariantCulture);
+        List<DevService> services =
+        [
+            new RedisDevService(redisPort),
+            new PostgresDevService(new NpgsqlConnectionStringBuilder(backends.PostgresConnectionString)),
+            new NatsDevService(new Uri(backends.NatsUrl).Port),
+            .. ModuleCatalog.All.Select(m => new ModuleDevService(m, m.ResolveListener(configuration), configuration)),
+        ];
         return new DevCatalog(configuration, services);
     }
 
-    /// <summary>The named services, or all when none are named; an unknown name throws listing the known ones.</summary>
+    /// <summary>The named services, or the modules when none are named; an unknown name throws listing the known ones.</summary>
     public IReadOnlyList<DevService> Select(IReadOnlyCollection<string> names)
     {
         if (names.Count == 0)
         {
-            return Services;
+            return [.. Services.Where(s => s.StartsByDefault)];
         }
 
         return names.Select(name => Services.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))

@@ -33,15 +33,19 @@ public static class DevCommand
     private static Command Down()
     {
         var services = ServicesArgument();
-        var command = new Command("down", "Stop services started by dev up.") { services };
-        command.SetAction((parse, _) => Run(parse.GetValue(services), (runner, selected) => runner.DownAsync(selected)));
+        var command = new Command("down", "Stop services started by dev up (all of them when none is named).") { services };
+        command.SetAction((parse, _) =>
+        {
+            var names = parse.GetValue(services) ?? [];
+            return Run(names, (runner, selected) => runner.DownAsync(names.Length > 0 ? selected : []));
+        });
         return command;
     }
 
     private static Command Status()
     {
         var command = new Command("status", "One line per service: health, URL, version, uptime.");
-        command.SetAction((_, cancellation) => Run([], (runner, selected) => runner.StatusAsync(selected, cancellation)));
+        command.SetAction((_, cancellation) => Run([], (runner, _) => runner.StatusAsync(cancellation)));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
 
 namespace Prism.Host.Dev;
@@ -19,22 +20,23 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         foreach (var service in services)
         {
             var clock = Stopwatch.StartNew();
-            if (_supervisor.RunningPid(service) is { } running && await _health.IsHealthyAsync(service.Probe, cancellation))
+            if (_supervisor.RunningPid(service) is { } running && await service.IsHealthyAsync(_health, cancellation))
             {
                 await output.WriteLineAsync($"✅ {service.Name,-10} already running  {service.Url}  (pid {running})");
                 continue;
             }
 
-            if (_supervisor.RunningPid(service) is null && await _health.IsHealthyAsync(service.Probe, cancellation))
+            if (_supervisor.RunningPid(service) is null && await service.IsHealthyAsync(_health, cancellation))
             {
                 await output.WriteLineAsync($"❌ {service.Name,-10} {service.Url} is already answering, but not from a process dev up started: stop it or change the port");
                 failed++;
                 continue;
             }
 
-            var pid = _supervisor.RunningPid(service) ?? _supervisor.Start(service);
-            if (await _health.WaitHealthyAsync(service.Probe, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
+            var pid = _supervisor.RunningPid(service) ?? await StartAsync(service, cancellation);
+            if (await _health.WaitHealthyAsync(service, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
             {
+                await service.AfterStartAsync(cancellation);
                 await output.WriteLineAsync($"✅ {service.Name,-10} healthy in {clock.Elapsed.TotalSeconds:0.0}s  {service.Url}  (pid {pid})");
                 continue;
             }
@@ -48,7 +50,7 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
             }
         }
 
-        if (failed == 0)
+        if (failed == 0 && services.Any(s => s.StartsByDefault))
         {
             await WriteWelcomeAsync(services);
         }
@@ -56,26 +58,52 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         return failed == 0 ? 0 : 1;
     }
 
-    /// <summary>Stops each service by the pid dev up recorded.</summary>
-    public async Task<int> DownAsync(IReadOnlyList<DevService> services)
+    private async Task<int> StartAsync(DevService service, CancellationToken cancellation)
     {
+        await service.PrepareAsync(home, cancellation);
+        var pid = _supervisor.Start(service);
+        foreach (var line in service.InsecureDefaults.Select(InsecureDefaultLine.For))
+        {
+            await File.AppendAllTextAsync(_supervisor.LogFile(service), line + Environment.NewLine, cancellation);
+            await output.WriteLineAsync(line);
+        }
+
+        return pid;
+    }
+
+    /// <summary>Stops each service by the pid dev up recorded.</summary>
+    public async Task<int> DownAsync(IReadOnlyList<DevService> named)
+    {
+        var services = named.Count > 0 ? named : catalog.Services;
         foreach (var service in services.Reverse())
         {
             var stopped = await _supervisor.StopAsync(service, TimeSpan.FromSeconds(10));
-            await output.WriteLineAsync(stopped ? $"stopped {service.Name}" : $"{service.Name} was not running");
+            if (stopped || named.Count > 0)
+            {
+                await output.WriteLineAsync(stopped ? $"stopped {service.Name}" : $"{service.Name} was not running");
+            }
         }
 
         return 0;
     }
 
-    /// <summary>Prints one line per service; exit code 0 only when all of them are healthy.</summary>
-    public async Task<int> StatusAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
+    /// <summary>
+    /// Prints one line per service; exit code 0 only when every module and every backend
+    /// started by dev up is healthy (backends nobody asked for are listed as not started).
+    /// </summary>
+    public async Task<int> StatusAsync(CancellationToken cancellation)
     {
         var unhealthy = 0;
-        foreach (var service in services)
+        foreach (var service in catalog.Services)
         {
             var pid = _supervisor.RunningPid(service);
-            var healthy = await _health.IsHealthyAsync(service.Probe, cancellation);
+            var healthy = await service.IsHealthyAsync(_health, cancellation);
+            if (!healthy && pid is null && !service.StartsByDefault)
+            {
+                await output.WriteLineAsync($"⚪ {service.Name,-10} {service.Url,-32} not started (bin/prism dev up {service.Name})");
+                continue;
+            }
+
             unhealthy += healthy ? 0 : 1;
             var uptime = pid is { } p && ProcessSupervisor.StartTime(p) is { } started
                 ? "up " + FormatUptime(DateTimeOffset.UtcNow - started)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Modules;
+using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
 
 namespace Prism.Host.Dev;
@@ -14,8 +15,23 @@ public abstract class DevService
     /// <summary>Where a developer reaches the service.</summary>
     public abstract Uri Url { get; }
 
-    /// <summary>How to tell the service is healthy.</summary>
-    public abstract HealthProbe Probe { get; }
+    /// <summary>True when the service answers its health check.</summary>
+    public abstract Task<bool> IsHealthyAsync(HealthChecker checker, CancellationToken cancellation);
+
+    /// <summary>True for the services a plain <c>dev up</c> starts (the modules); support backends start when named.</summary>
+    public virtual bool StartsByDefault => true;
+
+    /// <summary>Signal that stops the service quickly and cleanly.</summary>
+    public virtual string StopSignal => "TERM";
+
+    /// <summary>Development shortcuts of the service, logged when dev up starts it.</summary>
+    public virtual IReadOnlyList<InsecureDefault> InsecureDefaults => [];
+
+    /// <summary>One-time preparation before the first start, such as creating a database cluster.</summary>
+    public virtual Task PrepareAsync(PrismHome home, CancellationToken cancellation) => Task.CompletedTask;
+
+    /// <summary>Work once the service is healthy, such as creating a database.</summary>
+    public virtual Task AfterStartAsync(CancellationToken cancellation) => Task.CompletedTask;
 
     /// <summary>Version shown by <c>dev status</c>.</summary>
     public abstract string Version { get; }
@@ -43,7 +59,8 @@ public sealed class ModuleDevService(PrismModule module, Listener listener, ICon
     public override Uri Url => module.PublicUrl(listener.LocalUri);
 
     /// <inheritdoc />
-    public override HealthProbe Probe => module.Health(listener.LocalUri);
+    public override Task<bool> IsHealthyAsync(HealthChecker checker, CancellationToken cancellation) =>
+        checker.IsHealthyAsync(module.Health(listener.LocalUri), cancellation);
 
     /// <inheritdoc />
     public override string Version => typeof(ModuleDevService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -37,12 +37,12 @@ public sealed class HealthChecker : IDisposable
     }
 
     /// <summary>Polls until healthy, the process dies, or <paramref name="timeout"/> passes.</summary>
-    public async Task<bool> WaitHealthyAsync(HealthProbe probe, Func<bool> isAlive, TimeSpan timeout, CancellationToken cancellation)
+    public async Task<bool> WaitHealthyAsync(DevService service, Func<bool> isAlive, TimeSpan timeout, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline && isAlive())
         {
-            if (await IsHealthyAsync(probe, cancellation))
+            if (await service.IsHealthyAsync(this, cancellation))
             {
                 return true;
             }

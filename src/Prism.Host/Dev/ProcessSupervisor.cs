@@ -103,7 +103,7 @@ public sealed class ProcessSupervisor(PrismHome home)
             return false;
         }
 
-        Signal(pid, "TERM");
+        Signal(pid, service.StopSignal);
         var deadline = DateTime.UtcNow + grace;
         while (IsAlive(pid) && DateTime.UtcNow < deadline)
         {

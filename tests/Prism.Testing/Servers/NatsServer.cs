@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Prism.Backends.LocalServers;
 
 namespace Prism.Testing.Servers;
 
