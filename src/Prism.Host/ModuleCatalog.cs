@@ -2,6 +2,7 @@ using Prism.Admin;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Settings;
 using Prism.Identity;
+using Prism.Proxy;
 
 namespace Prism.Host;
 
@@ -9,7 +10,7 @@ namespace Prism.Host;
 public static class ModuleCatalog
 {
     /// <summary>Known modules, dependencies first (identity before the modules that validate its tokens).</summary>
-    public static IReadOnlyList<PrismModule> All { get; } = [new IdentityModule(), new AdminModule()];
+    public static IReadOnlyList<PrismModule> All { get; } = [new IdentityModule(), new AdminModule(), new ProxyModule()];
 
     /// <summary>Every setting of every module plus the core ones: what docs/configuration.md must list.</summary>
     public static IReadOnlyList<Setting> AllSettings { get; } =
