@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prism.Admin.Store;
 using Prism.Backends;
 using Prism.Proxy.Control;
@@ -48,7 +47,7 @@ public static class ProxyServiceCollectionExtensions
             o.Interceptors.Add<ProxyErrorInterceptor>();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<ProxyStoreHealthCheck>("admin-store");
+        services.AddGrpcHealthChecks().AddCheck<AdminStoreHealthCheck>("admin-store");
         return services;
     }
 
@@ -62,11 +61,5 @@ public static class ProxyServiceCollectionExtensions
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;
-    }
-
-    private sealed class ProxyStoreHealthCheck(IAdminStore store) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-            await store.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("admin store does not answer");
     }
 }
