@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 using Prism.Hosting.Logging;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Telemetry;
 
 namespace Prism.Hosting.Modules;
 
-/// <summary>Builds the <see cref="WebApplication"/> of one module: configuration, logging, listener, posture.</summary>
+/// <summary>Builds the <see cref="WebApplication"/> of one module: configuration, logging, telemetry, listeners, posture.</summary>
 public static class ModuleHost
 {
     /// <summary>
@@ -32,7 +33,8 @@ public static class ModuleHost
             EnvironmentName = "Production",
         });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddPrismSettings(knownSettings.Concat(CoreSettings.All).Concat(module.Settings));
+        builder.Configuration.AddPrismSettings(knownSettings.Concat(CoreSettings.All).Concat(TelemetrySettings.All).Concat(module.Settings));
+        builder.Configuration.AddOtelEnvironmentVariables();
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -43,17 +45,22 @@ public static class ModuleHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(PrismHome.From(builder.Configuration));
         builder.Services.AddSingleton(module);
+        builder.AddPrismTelemetry(module);
 
-        var listener = module.ResolveListener(builder.Configuration);
+        var listeners = module.ResolveListeners(builder.Configuration);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(System.Net.IPAddress.Parse(listener.Address is "localhost" ? "127.0.0.1" : listener.Address), listener.Port,
-                o => o.Protocols = module.Protocols);
+            foreach (var listener in listeners)
+            {
+                kestrel.Listen(System.Net.IPAddress.Parse(listener.Address is "localhost" ? "127.0.0.1" : listener.Address), listener.Port,
+                    o => o.Protocols = listener.Protocols ?? module.Protocols);
+            }
         });
 
         module.ConfigureServices(builder);
         var app = builder.Build();
+        app.UsePrismTelemetry(module);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(module.ServiceName);
         DeploymentPosture.Enforce(app.Configuration, logger, module.InsecureDefaults(app.Services).ToList());
@@ -70,6 +77,8 @@ public static class ModuleHost
         CancellationToken cancellationToken = default)
     {
         var app = Build(module, knownSettings, overrides, configureLogging);
+        // Background work started here (hosted services) belongs to the module in its spans.
+        using var scope = ModuleScope.Enter(module.Name);
         try
         {
             await module.InitializeAsync(app.Services, cancellationToken);
@@ -83,12 +92,16 @@ public static class ModuleHost
         }
     }
 
-    /// <summary>The address a started module actually listens on (resolves port 0).</summary>
-    public static Uri BoundAddress(WebApplication app)
+    /// <summary>The address a started module actually listens on (resolves port 0): its primary listener.</summary>
+    public static Uri BoundAddress(WebApplication app) => BoundAddresses(app)[0];
+
+    /// <summary>Every address a started module listens on, in the order of <see cref="PrismModule.ResolveListeners"/>.</summary>
+    public static IReadOnlyList<Uri> BoundAddresses(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        var address = addresses.Addresses.First();
-        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return addresses.Addresses
+            .Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)))
+            .ToList();
     }
 }

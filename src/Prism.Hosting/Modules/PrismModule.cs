@@ -18,6 +18,13 @@ public abstract class PrismModule
     /// <summary>OpenTelemetry service name, for example <c>prism-identity</c>.</summary>
     public string ServiceName => "prism-" + Name;
 
+    /// <summary>
+    /// Names of the module's <see cref="System.Diagnostics.ActivitySource"/>s and <see cref="System.Diagnostics.Metrics.Meter"/>s,
+    /// added to its OpenTelemetry pipelines. Default: <c>Prism.&lt;Name&gt;</c> (for example <c>Prism.Admin</c>).
+    /// </summary>
+    public virtual IReadOnlyList<string> TelemetrySources =>
+        ["Prism." + char.ToUpperInvariant(Name[0]) + Name[1..]];
+
     /// <summary>Setting that holds the module's listening port.</summary>
     public abstract Setting PortSetting { get; }
 
@@ -53,10 +60,21 @@ public abstract class PrismModule
     public virtual Listener ResolveListener(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
         new(configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!,
             int.Parse(configuration[PortSetting.Key] ?? PortSetting.DefaultValue!, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Every listener of the module, the primary one (health, public URL) first. Default: the single
+    /// <see cref="ResolveListener"/> with <see cref="Protocols"/>. Modules with several ports override it
+    /// and give each listener its protocols.
+    /// </summary>
+    public virtual IReadOnlyList<Listener> ResolveListeners(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        [ResolveListener(configuration)];
 }
 
 /// <summary>Address and port a module listens on.</summary>
-public sealed record Listener(string Address, int Port)
+/// <param name="Address">Bind address.</param>
+/// <param name="Port">Port; 0 lets the OS choose.</param>
+/// <param name="Protocols">HTTP protocols of this listener; null means the module's <see cref="PrismModule.Protocols"/>.</param>
+public sealed record Listener(string Address, int Port, HttpProtocols? Protocols = null)
 {
     /// <summary>The loopback URL a local client uses to reach the listener.</summary>
     public Uri LocalUri => new($"http://{(Address is "0.0.0.0" or "::" or "*" ? "127.0.0.1" : Address)}:{Port}");
