@@ -4,69 +4,47 @@ using OpenTelemetry;
 namespace Prism.Hosting.Telemetry;
 
 /// <summary>
-/// Keeps another module's spans out of this module's exporter. <see cref="Hide"/> runs before the
-/// export processor and clears the Recorded flag of a foreign span (export processors skip
-/// unrecorded spans); <see cref="Reveal"/> runs after it and sets the flag back, so the tracers of
-/// the other modules, called next on the same thread, still see the span as recorded.
+/// Keeps another module's spans out of this module's exporter. Export processors skip spans
+/// whose Recorded flag is clear, so the gate, which runs before the exporter, clears the flag of
+/// a foreign span. Tracers are notified one after another on the thread that ends the span, so
+/// the next gate first sets the flag back and then decides for its own module; the flag left
+/// clear by the last gate no longer matters once every tracer has seen the span.
 /// </summary>
-internal sealed class ModuleSpanGate
+internal sealed class ModuleSpanGate : BaseProcessor<Activity>
 {
     [ThreadStatic]
     private static Activity? hidden;
 
+    private readonly string _module;
+
     public ModuleSpanGate(string module)
     {
-        Hide = new HideProcessor(module);
-        Reveal = new RevealProcessor(module);
+        _module = module;
+        ModuleScope.Register(module);
     }
 
-    /// <summary>Processor to add before the exporter.</summary>
-    public BaseProcessor<Activity> Hide { get; }
+    public override void OnStart(Activity data) => ModuleScope.OwnerOf(data);
 
-    /// <summary>Processor to add after the exporter.</summary>
-    public BaseProcessor<Activity> Reveal { get; }
-
-    private sealed class HideProcessor : BaseProcessor<Activity>
+    public override void OnEnd(Activity data)
     {
-        private readonly string _module;
-
-        public HideProcessor(string module)
+        if (ReferenceEquals(hidden, data))
         {
-            _module = module;
-            ModuleScope.Register(module);
+            data.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         }
 
-        public override void OnStart(Activity data) => ModuleScope.OwnerOf(data);
-
-        public override void OnEnd(Activity data)
+        hidden = null;
+        var owner = ModuleScope.OwnerOf(data);
+        var mine = owner == _module || (owner is null && ModuleScope.TakesUnclaimed(_module));
+        if (!mine && data.Recorded)
         {
-            var owner = ModuleScope.OwnerOf(data);
-            var mine = owner == _module || (owner is null && ModuleScope.TakesUnclaimed(_module));
-            if (!mine && data.Recorded)
-            {
-                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                hidden = data;
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            ModuleScope.Unregister(_module);
-            base.Dispose(disposing);
+            data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            hidden = data;
         }
     }
 
-    private sealed class RevealProcessor(string module) : BaseProcessor<Activity>
+    protected override void Dispose(bool disposing)
     {
-        public override void OnEnd(Activity data)
-        {
-            if (ReferenceEquals(hidden, data))
-            {
-                data.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
-                hidden = null;
-            }
-        }
-
-        public override string ToString() => "ModuleSpanGate.Reveal(" + module + ")";
+        ModuleScope.Unregister(_module);
+        base.Dispose(disposing);
     }
 }

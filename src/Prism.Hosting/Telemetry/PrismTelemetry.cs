@@ -54,7 +54,7 @@ public static class PrismTelemetry
                 .AddGrpcClientInstrumentation()
                 .AddNpgsql()
                 .AddProcessor(new SensitiveData.SpanProcessor())
-                .AddProcessor(gate.Hide))
+                .AddProcessor(gate))
             .WithMetrics(metrics => metrics
                 .AddMeter(sources)
                 .AddMeter([.. PlatformMeters]))
@@ -65,9 +65,8 @@ public static class PrismTelemetry
             });
         otel.UseOtlpExporter();
 
-        // After the exporter: see ModuleSpanGate. Metrics from another module's IMeterFactory
-        // (ASP.NET Core creates its meters per service container) are dropped for the same reason.
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(gate.Reveal));
+        // Metrics from another module's IMeterFactory (ASP.NET Core creates its meters per
+        // service container) are dropped for the reason spans are gated: listeners are process-wide.
         builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) =>
         {
             var own = services.GetRequiredService<IMeterFactory>();
