@@ -28,6 +28,9 @@ public sealed class AdminModule : PrismModule
         [.. AdminSettings.All, .. SecuritySettings.All, .. StoreSettings.All, .. BackendSettings.All];
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> TelemetrySources => [AdminTelemetry.Name, SecurityTelemetry.Name];
+
+    /// <inheritdoc />
     public override void ConfigureServices(WebApplicationBuilder builder) => builder.Services.AddPrismAdmin(builder.Configuration);
 
     /// <inheritdoc />

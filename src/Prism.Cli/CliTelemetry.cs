@@ -1,10 +1,15 @@
 using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Prism.Cli;
 
 /// <summary>
 /// prismctl's telemetry: one <see cref="ActivitySource"/> with an activity per command, whose W3C
-/// context travels to the admin server in <c>traceparent</c>. Export (OTLP) is wired later.
+/// context travels to the admin server in <c>traceparent</c>. With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+/// set, the command spans are also exported (service <c>prism-cli</c>), so one trace shows prismctl
+/// and the servers it called.
 /// </summary>
 public static class CliTelemetry
 {
@@ -20,6 +25,16 @@ public static class CliTelemetry
     /// </summary>
     public static IDisposable Listen()
     {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            // The OTLP exporter reads the standard OTEL_* variables itself; disposing flushes the spans.
+            return Sdk.CreateTracerProviderBuilder()
+                .ConfigureResource(resource => resource.AddService("prism-cli", serviceVersion: typeof(CliTelemetry).Assembly.GetName().Version?.ToString(3)))
+                .AddSource(SourceName)
+                .AddOtlpExporter()
+                .Build();
+        }
+
         var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == SourceName,

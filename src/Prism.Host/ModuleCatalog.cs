@@ -1,20 +1,22 @@
 using Prism.Admin;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Telemetry;
 using Prism.Identity;
 using Prism.Proxy;
+using Prism.Telemetry;
 
 namespace Prism.Host;
 
 /// <summary>Every module the prism executable can host, in start order.</summary>
 public static class ModuleCatalog
 {
-    /// <summary>Known modules, dependencies first (identity before the modules that validate its tokens).</summary>
-    public static IReadOnlyList<PrismModule> All { get; } = [new IdentityModule(), new AdminModule(), new ProxyModule()];
+    /// <summary>Known modules, dependencies first: the telemetry receiver before those that export to it, identity before those that validate its tokens.</summary>
+    public static IReadOnlyList<PrismModule> All { get; } = [new TelemetryModule(), new IdentityModule(), new AdminModule(), new ProxyModule()];
 
     /// <summary>Every setting of every module plus the core ones: what docs/configuration.md must list.</summary>
     public static IReadOnlyList<Setting> AllSettings { get; } =
-        [.. CoreSettings.All, .. Dev.DevSettings.All, .. All.SelectMany(m => m.Settings)];
+        [.. CoreSettings.All, .. TelemetrySettings.All, .. Dev.DevSettings.All, .. All.SelectMany(m => m.Settings)];
 
     /// <summary>Finds modules by name; an unknown name throws with the list of known ones.</summary>
     public static IReadOnlyList<PrismModule> Resolve(IEnumerable<string> names)

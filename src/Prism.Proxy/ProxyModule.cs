@@ -29,6 +29,9 @@ public sealed class ProxyModule : PrismModule
         [.. ProxySettings.All, .. SecuritySettings.All, .. StoreSettings.All, .. BackendSettings.All];
 
     /// <inheritdoc />
+    public override IReadOnlyList<string> TelemetrySources => [ProxyTelemetry.Name, SecurityTelemetry.Name, "NATS.Net"];
+
+    /// <inheritdoc />
     public override void ConfigureServices(WebApplicationBuilder builder) => builder.Services.AddPrismProxy(builder.Configuration);
 
     /// <inheritdoc />

@@ -17,6 +17,11 @@ public sealed class PrismCli : IDisposable
             ["PRISM_IDENTITY_PORT"] = IdentityPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_IDENTITY_ISSUER"] = $"http://127.0.0.1:{IdentityPort}/dex",
             ["PRISM_ENV"] = null,
+            ["PRISM_METRICS_PORT"] = "0",
+            ["PRISM_TELEMETRY_UI_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_TELEMETRY_OTLP_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_TELEMETRY_OTLP_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
             ["PRISM_CONFIG"] = null,
         };
     }

@@ -113,6 +113,7 @@ public sealed partial class AdminCallInterceptor(
     private async Task<RpcException> DenyAsync(AdminCaller caller, StatusCode code, string message)
     {
         LogDenied(logger, caller.Operation, caller.Actor, code, caller.RequestId);
+        AdminTelemetry.CallFinished(caller.Operation, StatusCodes.Name(code));
         await WriteAuditAsync(entries.Failure(caller, StatusCodes.Name(code), message));
         caller.Audited = true;
         return new RpcException(new Status(code, message));
@@ -121,6 +122,7 @@ public sealed partial class AdminCallInterceptor(
     private async Task<RpcException> FailAsync(AdminCaller caller, Exception error, ServerCallContext context)
     {
         var status = StatusCodes.From(error, context, caller.RequestId);
+        AdminTelemetry.CallFinished(caller.Operation, StatusCodes.Name(status.StatusCode));
         if (status.StatusCode == StatusCode.Internal)
         {
             LogFailed(logger, error, caller.Operation, caller.RequestId);
@@ -137,6 +139,7 @@ public sealed partial class AdminCallInterceptor(
 
     private async Task AuditSuccessAsync(AdminCaller caller)
     {
+        AdminTelemetry.CallFinished(caller.Operation, "OK");
         if (!caller.Audited)
         {
             await WriteAuditAsync(entries.Success(caller));
@@ -147,6 +150,9 @@ public sealed partial class AdminCallInterceptor(
     // The caller may have gone away; its audit entry is written regardless.
     private async Task WriteAuditAsync(AuditRecord record)
     {
+        using var activity = AdminTelemetry.ActivitySource.StartActivity("admin.audit");
+        activity?.SetTag("prism.operation", record.Operation);
+        activity?.SetTag("prism.status", record.StatusCode);
         using var timeout = new CancellationTokenSource(AuditWriteTimeout);
         await auditWriter.WriteAsync(record, timeout.Token);
     }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Prism.Backends;
 using Prism.Host.Dev.Backends;
+using Prism.Hosting.Modules;
+using Prism.Hosting.Telemetry;
 using Prism.Hosting.Settings;
 
 namespace Prism.Host.Dev;
@@ -33,9 +35,28 @@ public sealed class DevCatalog
             new RedisDevService(redisPort),
             new PostgresDevService(new NpgsqlConnectionStringBuilder(backends.PostgresConnectionString)),
             new NatsDevService(new Uri(backends.NatsUrl).Port),
-            .. ModuleCatalog.All.Select(m => new ModuleDevService(m, m.ResolveListener(configuration), configuration)),
+            .. ModuleCatalog.All.Select((m, index) => new ModuleDevService(m, m.ResolveListener(configuration), configuration, ModuleEnvironment(configuration, m, index))),
         ];
         return new DevCatalog(configuration, services);
+    }
+
+    /// <summary>
+    /// What dev up adds to a module's environment: the embedded receiver as OTLP endpoint (unless the
+    /// shell names another), and a Prometheus port of its own, since each module runs in its own process.
+    /// </summary>
+    private static Dictionary<string, string> ModuleEnvironment(IConfiguration configuration, PrismModule module, int index)
+    {
+        var environment = new Dictionary<string, string>();
+        var receiver = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")
+            ?? ModuleCatalog.All.SelectMany(m => m.ShellExports(configuration)).FirstOrDefault(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT").Value;
+        if (receiver is not null && module.Name != "telemetry")
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver;
+        }
+
+        var metricsBase = int.Parse(configuration[TelemetrySettings.MetricsPort.Key] ?? TelemetrySettings.MetricsPort.DefaultValue!, CultureInfo.InvariantCulture);
+        environment[TelemetrySettings.MetricsPort.EnvironmentVariable] = (metricsBase == 0 ? 0 : metricsBase + index).ToString(CultureInfo.InvariantCulture);
+        return environment;
     }
 
     /// <summary>The named services, or the modules when none are named; an unknown name throws listing the known ones.</summary>

@@ -47,7 +47,8 @@ public abstract class DevService
 }
 
 /// <summary>A Prism module run as <c>prism serve --modules NAME</c>.</summary>
-public sealed class ModuleDevService(PrismModule module, Listener listener, IConfiguration configuration) : DevService
+public sealed class ModuleDevService(
+    PrismModule module, Listener listener, IConfiguration configuration, IReadOnlyDictionary<string, string> environment) : DevService
 {
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, string> ShellExports => module.ShellExports(configuration);
@@ -76,6 +77,11 @@ public sealed class ModuleDevService(PrismModule module, Listener listener, ICon
         start.ArgumentList.Add("--modules");
         start.ArgumentList.Add(module.Name);
         start.Environment[CoreSettings.Home.EnvironmentVariable] = home.Root;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return start;
     }
 }

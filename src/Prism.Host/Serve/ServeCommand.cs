@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Posture;
+using Prism.Hosting.Telemetry;
 
 namespace Prism.Host.Serve;
 
@@ -30,6 +31,7 @@ public static partial class ServeCommand
         try
         {
             var modules = names.Length > 0 ? ModuleCatalog.Resolve(names) : ModuleCatalog.All;
+            await using var metrics = await PrismMetricsServer.StartAsync(modules, ModuleCatalog.AllSettings, cancellationToken: cancellation);
             foreach (var module in modules)
             {
                 var app = await ModuleHost.StartAsync(module, ModuleCatalog.AllSettings, cancellationToken: cancellation);
