@@ -53,34 +53,29 @@ public class TraceExportTests
         Assert.True(result.ExitCode == 0, result.ToString());
 
         using var http = new HttpClient { BaseAddress = ui, Timeout = TimeSpan.FromSeconds(10) };
-        var traceId = await PollAsync(async () =>
-        {
-            var traces = await http.GetFromJsonAsync<JsonElement>("/api/traces?service=prism-admin&limit=1000");
-            return traces.EnumerateArray()
-                .Where(t => t.GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToHashSet() is var services
-                    && services.Contains("prism-cli") && services.Contains("prism-admin"))
-                .Select(t => t.GetProperty("traceId").GetString())
-                .FirstOrDefault();
-        });
-
-        var trace = await http.GetFromJsonAsync<JsonElement>($"/api/traces/{traceId}");
-        var spans = trace.GetProperty("spans").EnumerateArray().ToList();
-        var cliSpanIds = spans.Where(s => s.GetProperty("service").GetString() == "prism-cli").Select(s => s.GetProperty("spanId").GetString()).ToHashSet();
-        Assert.Contains(spans, s => s.GetProperty("service").GetString() == "prism-admin"
-            && s.GetProperty("parentSpanId").GetString() is { } parent && cliSpanIds.Contains(parent));
-    }
-
-    private static async Task<string> PollAsync(Func<Task<string?>> find)
-    {
+        // Spans arrive in batches from two processes: wait until the admin's server span is in.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (true)
+        while (!await AdminSpanUnderPrismctlAsync(http))
         {
-            if (await find() is { } found)
-            {
-                return found;
-            }
-
             await Task.Delay(200, timeout.Token);
         }
+    }
+
+    private static async Task<bool> AdminSpanUnderPrismctlAsync(HttpClient http)
+    {
+        var traces = await http.GetFromJsonAsync<JsonElement>("/api/traces?service=prism-cli&limit=1000");
+        foreach (var summary in traces.EnumerateArray())
+        {
+            var trace = await http.GetFromJsonAsync<JsonElement>($"/api/traces/{summary.GetProperty("traceId").GetString()}");
+            var spans = trace.GetProperty("spans").EnumerateArray().ToList();
+            var cliSpanIds = spans.Where(s => s.GetProperty("service").GetString() == "prism-cli").Select(s => s.GetProperty("spanId").GetString()).ToHashSet();
+            if (spans.Any(s => s.GetProperty("service").GetString() == "prism-admin"
+                && s.GetProperty("parentSpanId").GetString() is { } parent && cliSpanIds.Contains(parent)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

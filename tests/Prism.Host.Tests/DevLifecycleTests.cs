@@ -32,8 +32,27 @@ public class DevLifecycleTests
         await WaitUntilAsync(() => !Directory.Exists($"/proc/{pid}"));
 
         var after = await prism.RunAsync("dev", "status");
-        Assert.NotEqual(0, after.ExitCode);
-        Assert.Contains("❌ identity", after.StandardOutput);
+        Assert.Equal(0, after.ExitCode);
+        Assert.Contains("⚪ identity", after.StandardOutput);
+    }
+
+    [Fact]
+    public async Task DevStatus_ReportsAServiceThatDied_AsDown_AndFails()
+    {
+        using var prism = new PrismCli();
+        Assert.Equal(0, (await prism.RunAsync("dev", "up", "identity")).ExitCode);
+        var pid = int.Parse(File.ReadAllText(Path.Combine(prism.Home, "run", "identity.pid")), System.Globalization.CultureInfo.InvariantCulture);
+
+        using (var process = System.Diagnostics.Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var status = await prism.RunAsync("dev", "status");
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("❌ identity", status.StandardOutput);
+        Assert.Contains("down", status.StandardOutput);
     }
 
     [Fact]

@@ -8,12 +8,19 @@ using Prism.Testing;
 
 namespace Prism.Telemetry.Tests;
 
+/// <summary>Tracing listeners are process-wide: these tests run alone so no other test's requests become spans.</summary>
+[CollectionDefinition(ModuleExportTests.Serial, DisableParallelization = true)]
+public sealed class SerialExportCollection;
+
 /// <summary>
 /// Modules started through ModuleHost export over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
 /// (as a configuration key here; a process takes it from the environment), under their own service name.
 /// </summary>
+[Collection(Serial)]
 public sealed class ModuleExportTests
 {
+    public const string Serial = "serial export";
+
     [Fact]
     public async Task TwoModulesInOneProcess_ExportOnlyTheirOwnSpans_WithoutSecrets()
     {
@@ -33,9 +40,8 @@ public sealed class ModuleExportTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var traces = await receiver.PollAsync("/api/traces?service=prism-alpha", j => j.GetArrayLength() > 0);
-        var trace = Assert.Single(traces.EnumerateArray());
-        Assert.StartsWith("GET", trace.GetProperty("rootName").GetString());
+        var traces = await receiver.PollAsync("/api/traces?service=prism-alpha", j => j.EnumerateArray().Any(IsHelloRequest));
+        var trace = Assert.Single(traces.EnumerateArray(), IsHelloRequest);
         var detail = await receiver.PollAsync("/api/traces/" + trace.GetProperty("traceId").GetString(), _ => true);
         var text = detail.GetRawText();
         Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
@@ -51,6 +57,9 @@ public sealed class ModuleExportTests
         var first = betaTraces.GetArrayLength() == 0 ? "" : (await receiver.PollAsync("/api/traces/" + betaTraces[0].GetProperty("traceId").GetString(), _ => true)).GetRawText();
         Assert.True(betaTraces.GetArrayLength() == 0, first);
     }
+
+    private static bool IsHelloRequest(System.Text.Json.JsonElement trace) =>
+        trace.GetProperty("rootName").GetString()!.StartsWith("GET", StringComparison.Ordinal);
 
     [Fact]
     public async Task WithoutAnEndpoint_NothingIsExported()

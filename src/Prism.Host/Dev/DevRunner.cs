@@ -88,17 +88,18 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     }
 
     /// <summary>
-    /// Prints one line per service; exit code 0 only when every module and every backend
-    /// started by dev up is healthy (backends nobody asked for are listed as not started).
+    /// Prints one line per service; exit code 0 only when every service dev up started is healthy
+    /// (services nobody started are listed as not started; one that died is listed as down).
     /// </summary>
     public async Task<int> StatusAsync(CancellationToken cancellation)
     {
         var unhealthy = 0;
         foreach (var service in catalog.Services)
         {
+            var wasStarted = _supervisor.WasStarted(service);
             var pid = _supervisor.RunningPid(service);
             var healthy = await service.IsHealthyAsync(_health, cancellation);
-            if (!healthy && pid is null && !service.StartsByDefault)
+            if (!healthy && !wasStarted)
             {
                 await output.WriteLineAsync($"⚪ {service.Name,-10} {service.Url,-32} not started (bin/prism dev up {service.Name})");
                 continue;

@@ -15,6 +15,9 @@ public sealed class ProcessSupervisor(PrismHome home)
 
     private string PidFile(DevService service) => Path.Combine(home.RunDirectory, service.Name + ".pid");
 
+    /// <summary>True when dev up started the service and has not stopped it (its process may have died since).</summary>
+    public bool WasStarted(DevService service) => File.Exists(PidFile(service));
+
     /// <summary>The pid of the service's live process, or null when it is not running.</summary>
     public int? RunningPid(DevService service)
     {
