@@ -11,51 +11,60 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     private readonly ProcessSupervisor _supervisor = new(home);
     private readonly HealthChecker _health = new();
 
-    /// <summary>Starts each service that is not already running and waits until it is healthy.</summary>
+    /// <summary>
+    /// Starts each service that is not already running, then waits for all of them at once: no
+    /// module needs another to start (tokens and keys are fetched when first used), so the stack
+    /// is healthy as soon as its slowest service is.
+    /// </summary>
     public async Task<int> UpAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
     {
         var timeout = TimeSpan.FromSeconds(double.Parse(
             catalog.Configuration[DevSettings.StartTimeout.Key] ?? DevSettings.StartTimeout.DefaultValue!, CultureInfo.InvariantCulture));
-        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        var outcomes = new List<Task<(bool Healthy, string Report)>>();
         foreach (var service in services)
         {
-            var clock = Stopwatch.StartNew();
             if (_supervisor.RunningPid(service) is { } running && await service.IsHealthyAsync(_health, cancellation))
             {
-                await output.WriteLineAsync($"✅ {service.Name,-10} already running  {service.Url}  (pid {running})");
-                continue;
+                outcomes.Add(Task.FromResult((true, $"✅ {service.Name,-10} already running  {service.Url}  (pid {running})")));
             }
-
-            if (_supervisor.RunningPid(service) is null && await service.IsHealthyAsync(_health, cancellation))
+            else if (_supervisor.RunningPid(service) is null && await service.IsHealthyAsync(_health, cancellation))
             {
-                await output.WriteLineAsync($"❌ {service.Name,-10} {service.Url} is already answering, but not from a process dev up started: stop it or change the port");
-                failed++;
-                continue;
+                outcomes.Add(Task.FromResult((false, $"❌ {service.Name,-10} {service.Url} is already answering, but not from a process dev up started: stop it or change the port")));
             }
-
-            var pid = _supervisor.RunningPid(service) ?? await StartAsync(service, cancellation);
-            if (await _health.WaitHealthyAsync(service, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
+            else
             {
-                await service.AfterStartAsync(cancellation);
-                await output.WriteLineAsync($"✅ {service.Name,-10} healthy in {clock.Elapsed.TotalSeconds:0.0}s  {service.Url}  (pid {pid})");
-                continue;
-            }
-
-            failed++;
-            var reason = ProcessSupervisor.IsAlive(pid) ? $"not healthy after {timeout.TotalSeconds:0}s" : "exited";
-            await output.WriteLineAsync($"❌ {service.Name,-10} {reason}; last lines of {_supervisor.LogFile(service)}:");
-            foreach (var line in LastLines(_supervisor.LogFile(service), 15))
-            {
-                await output.WriteLineAsync("   " + line);
+                var pid = _supervisor.RunningPid(service) ?? await StartAsync(service, cancellation);
+                outcomes.Add(AwaitHealthyAsync(service, pid, clock, timeout, cancellation));
             }
         }
 
+        var results = await Task.WhenAll(outcomes);
+        foreach (var (_, report) in results)
+        {
+            await output.WriteLineAsync(report);
+        }
+
+        var failed = results.Count(r => !r.Healthy);
         if (failed == 0 && services.Any(s => s.StartsByDefault))
         {
             await WriteWelcomeAsync(services);
         }
 
         return failed == 0 ? 0 : 1;
+    }
+
+    private async Task<(bool Healthy, string Report)> AwaitHealthyAsync(DevService service, int pid, Stopwatch clock, TimeSpan timeout, CancellationToken cancellation)
+    {
+        if (await _health.WaitHealthyAsync(service, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
+        {
+            await service.AfterStartAsync(cancellation);
+            return (true, $"✅ {service.Name,-10} healthy in {clock.Elapsed.TotalSeconds:0.0}s  {service.Url}  (pid {pid})");
+        }
+
+        var reason = ProcessSupervisor.IsAlive(pid) ? $"not healthy after {timeout.TotalSeconds:0}s" : "exited";
+        var lines = LastLines(_supervisor.LogFile(service), 15).Select(line => "   " + line);
+        return (false, string.Join(Environment.NewLine, [$"❌ {service.Name,-10} {reason}; last lines of {_supervisor.LogFile(service)}:", .. lines]));
     }
 
     private async Task<int> StartAsync(DevService service, CancellationToken cancellation)
