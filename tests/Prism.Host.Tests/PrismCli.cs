@@ -18,6 +18,8 @@ public sealed class PrismCli : IDisposable
             ["PRISM_IDENTITY_ISSUER"] = $"http://127.0.0.1:{IdentityPort}/dex",
             ["PRISM_ENV"] = null,
             ["PRISM_METRICS_PORT"] = "0",
+            ["PRISM_ADMIN_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_PROXY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_UI_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_OTLP_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_OTLP_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),

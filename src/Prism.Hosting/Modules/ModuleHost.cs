@@ -48,13 +48,20 @@ public static class ModuleHost
         builder.AddPrismTelemetry(module);
 
         var listeners = module.ResolveListeners(builder.Configuration);
+        var certificate = ListenerTls.Certificate(builder.Configuration);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             foreach (var listener in listeners)
             {
-                kestrel.Listen(System.Net.IPAddress.Parse(listener.Address is "localhost" ? "127.0.0.1" : listener.Address), listener.Port,
-                    o => o.Protocols = listener.Protocols ?? module.Protocols);
+                kestrel.Listen(System.Net.IPAddress.Parse(listener.Address is "localhost" ? "127.0.0.1" : listener.Address), listener.Port, o =>
+                {
+                    o.Protocols = listener.Protocols ?? module.Protocols;
+                    if (certificate is not null)
+                    {
+                        o.UseHttps(certificate);
+                    }
+                });
             }
         });
 
@@ -63,7 +70,13 @@ public static class ModuleHost
         app.UsePrismTelemetry(module);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(module.ServiceName);
-        DeploymentPosture.Enforce(app.Configuration, logger, module.InsecureDefaults(app.Services).ToList());
+        var insecure = module.InsecureDefaults(app.Services).ToList();
+        if (certificate is null)
+        {
+            insecure.Add(ListenerTls.Plaintext(module, listeners));
+        }
+
+        DeploymentPosture.Enforce(app.Configuration, logger, insecure);
         module.MapEndpoints(app);
         return app;
     }

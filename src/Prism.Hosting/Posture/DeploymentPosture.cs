@@ -28,7 +28,13 @@ public static class DeploymentPosture
 
         if (IsProduction(configuration))
         {
-            throw new ProductionPostureException(active);
+            var refused = active.Where(a => a.RefusedInProduction).ToList();
+            if (refused.Count > 0)
+            {
+                throw new ProductionPostureException(refused);
+            }
+
+            return;
         }
 
         foreach (var item in active)

@@ -7,4 +7,6 @@ namespace Prism.Hosting.Posture;
 /// <param name="Dependency">What it concerns, for example <c>identity</c> or <c>admin-auth</c>.</param>
 /// <param name="Setting">The setting a production deployment has to change, named in the refusal.</param>
 /// <param name="ProductionDelta">One sentence: what production does instead.</param>
-public sealed record InsecureDefault(string Dependency, string Setting, string ProductionDelta);
+/// <param name="RefusedInProduction">False for a shortcut production may keep (a plaintext listener on
+/// loopback behind a TLS-terminating proxy): it is then only logged in development.</param>
+public sealed record InsecureDefault(string Dependency, string Setting, string ProductionDelta, bool RefusedInProduction = true);

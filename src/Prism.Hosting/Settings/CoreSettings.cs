@@ -23,6 +23,16 @@ public static class CoreSettings
         "PRISM_CONFIG", "config", null,
         "Path of a YAML file of server settings (keys as listed here, for example 'identity: {port: 5556}'). Overridden by environment variables.");
 
+    /// <summary>PEM certificate (chain) every module listener serves TLS with.</summary>
+    public static readonly Setting TlsCertificate = new(
+        "PRISM_TLS_CERT_FILE", "tls:cert_file", null,
+        "PEM certificate (with chain) the module listeners serve TLS with; needs PRISM_TLS_KEY_FILE. Unset: plaintext, which production refuses on a non-loopback address.");
+
+    /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
+    public static readonly Setting TlsKey = new(
+        "PRISM_TLS_KEY_FILE", "tls:key_file", null,
+        "PEM private key of PRISM_TLS_CERT_FILE.");
+
     /// <summary>Every core setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile];
+    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey];
 }
