@@ -30,6 +30,9 @@ dev-down: ## Stop what dev-up started
 dev-status: build ## One line per service
 	$(BIN)/prism dev status
 
+bootstrap: build ## First-time setup: PRISM_HOME/config.yaml, dev-up, automatic login, URLs
+	@scripts/bootstrap.sh
+
 deps: ## Install the test servers (PostgreSQL, Redis, NATS, Chromium) when missing and running as root
 	@scripts/install-deps.sh
 
