@@ -39,8 +39,9 @@ deps: ## Install the test servers (PostgreSQL, Redis, NATS, Chromium) when missi
 test: deps ## Run every test
 	scripts/run-tests.sh
 
-bench: build ## Run the benchmarks under bench/
-	@if [ -d bench ] && ls bench/*/*.csproj >/dev/null 2>&1; then for p in bench/*/*.csproj; do $(DOTNET) run -c Release --project $$p; done; else echo "no benchmarks yet"; fi
+bench: build ## Run the benchmarks under bench/ (stop dev-up first: bench/dev-up uses the default ports)
+	@for p in bench/*/*.csproj; do echo "== $$p"; $(DOTNET) run -c Release --project $$p; done
+	@for s in bench/*/run.sh; do echo "== $$s"; $$s; done
 
 clean: ## Remove build output
 	rm -rf $(BIN) artifacts
