@@ -22,7 +22,7 @@ for run in $(seq 1 "$runs"); do
   PRISM_HOME="$home" bin/prism dev down >/dev/null
   rm -rf "$home"
   core=$((rss[identity] + rss[admin] + rss[proxy]))
-  printf "| %d | %.2f | %s | %s | %s | %s | %d |\n" "$run" "$(echo "$end - $start" | bc)" \
+  printf "| %d | %.2f | %s | %s | %s | %s | %d |\n" "$run" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
     "${rss[identity]}" "${rss[admin]}" "${rss[proxy]}" "${rss[telemetry]}" "$core"
 done
 echo
