@@ -27,3 +27,14 @@ for run in $(seq 1 "$runs"); do
 done
 echo
 echo "Targets (issue 6): under 3 s to healthy, under 300 MB for identity + admin + proxy."
+
+# The same three modules hosted by one process (`prism serve --modules identity,admin,proxy`).
+home=$(mktemp -d)
+PRISM_HOME="$home" PRISM_METRICS_PORT=0 bin/prism serve --modules identity,admin,proxy >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do curl -sf http://localhost:5556/dex/healthz >/dev/null && break; sleep 0.1; done
+sleep 2
+awk '/VmRSS/ { printf "identity+admin+proxy in one process (prism serve --modules identity,admin,proxy): %.0f MB\n", $2 / 1024 }' "/proc/$pid/status"
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+rm -rf "$home"
