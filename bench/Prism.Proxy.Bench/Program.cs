@@ -17,6 +17,8 @@ var concurrency = Option(args, "--concurrency", 16);
 var seconds = Option(args, "--seconds", 5);
 var rounds = Option(args, "--rounds", 2);
 var valueBytes = Option(args, "--value-bytes", 100);
+// --backend memstore measures the proxy's own cost: the same calls with no Redis behind it.
+var backend = args.SkipWhile(a => a != "--backend").Skip(1).FirstOrDefault() ?? "redis";
 var value = new byte[valueBytes];
 Random.Shared.NextBytes(value);
 
@@ -36,7 +38,7 @@ try
 {
     const string Namespace = "bench";
     await proxy.Services.GetRequiredService<IAdminStore>().CreateNamespaceAsync(
-        new NamespaceRecord(Namespace, "benchmark", ["keyvalue"], new Dictionary<string, string> { ["keyvalue"] = "redis" }, [],
+        new NamespaceRecord(Namespace, "benchmark", ["keyvalue"], new Dictionary<string, string> { ["keyvalue"] = backend }, [],
             NamespaceQuotas.Defaults, new Dictionary<string, string>(), 1, "bench", DateTimeOffset.UtcNow, "bench", DateTimeOffset.UtcNow),
         new AuditRecord(Guid.NewGuid(), DateTimeOffset.UtcNow, "bench", [], "CreateNamespace", "namespace", Namespace, Namespace, null, true, null, "OK",
             new Dictionary<string, string>()),
@@ -60,7 +62,7 @@ try
         proxyTotal.Merge(await LoadRun.RunAsync(viaProxy, concurrency, TimeSpan.FromSeconds(seconds), value));
     }
 
-    Report.Print(directTotal, proxyTotal, concurrency, valueBytes, seconds, rounds);
+    Report.Print(directTotal, proxyTotal, backend, concurrency, valueBytes, seconds, rounds);
 }
 finally
 {

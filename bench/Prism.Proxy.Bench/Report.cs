@@ -5,7 +5,7 @@ namespace Prism.Proxy.Bench;
 /// <summary>Prints the Markdown table of a run.</summary>
 public static class Report
 {
-    public static void Print(PhaseResult direct, PhaseResult proxy, int concurrency, int valueBytes, int seconds, int rounds)
+    public static void Print(PhaseResult direct, PhaseResult proxy, string backend, int concurrency, int valueBytes, int seconds, int rounds)
     {
         Console.WriteLine($"Get/Set, {concurrency} concurrent workers, {valueBytes}-byte values, {rounds} × {seconds} s per target (alternating), "
             + $"{Environment.ProcessorCount} CPUs, loopback; proxy auth on (OIDC token, validated-token cache).");
@@ -15,9 +15,9 @@ public static class Report
         Row("direct Redis", "Set+Get", direct.OpsPerSecond, direct.All);
         Row("direct Redis", "Set", double.NaN, direct.Set);
         Row("direct Redis", "Get", double.NaN, direct.Get);
-        Row("proxy → Redis", "Set+Get", proxy.OpsPerSecond, proxy.All);
-        Row("proxy → Redis", "Set", double.NaN, proxy.Set);
-        Row("proxy → Redis", "Get", double.NaN, proxy.Get);
+        Row("proxy → " + backend, "Set+Get", proxy.OpsPerSecond, proxy.All);
+        Row("proxy → " + backend, "Set", double.NaN, proxy.Set);
+        Row("proxy → " + backend, "Get", double.NaN, proxy.Get);
         Console.WriteLine();
 
         var ratio = proxy.OpsPerSecond / direct.OpsPerSecond;
