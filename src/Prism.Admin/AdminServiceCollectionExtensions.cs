@@ -42,7 +42,6 @@ public static class AdminServiceCollectionExtensions
 
         services.TryAddSingleton(new PageCursor(Encoding.UTF8.GetBytes(cursorKey)));
         services.TryAddSingleton(new ActorRateLimiter(rateLimit));
-        services.TryAddSingleton(AdminAuthentication.From(configuration));
         services.TryAddSingleton<AuditEntries>();
         services.TryAddSingleton<AuditWriter>();
         services.TryAddSingleton<AuditReader>();

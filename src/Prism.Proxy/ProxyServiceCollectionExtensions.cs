@@ -29,7 +29,6 @@ public static class ProxyServiceCollectionExtensions
 
         services.TryAddSingleton(options);
         services.TryAddSingleton<RequestLimits>();
-        services.TryAddSingleton<CallAuthenticator>();
         services.TryAddSingleton<ControlStateCache>();
         services.TryAddSingleton<NamespaceDirectory>();
         services.TryAddSingleton<SessionRegistry>();

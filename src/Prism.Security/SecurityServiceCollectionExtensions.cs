@@ -47,6 +47,7 @@ public static class SecurityServiceCollectionExtensions
             services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
         }
 
+        services.TryAddSingleton<BearerAuthenticator>();
         return services;
     }
 }

@@ -15,8 +15,7 @@ namespace Prism.Admin.Grpc;
 /// failures to gRPC status codes.
 /// </summary>
 public sealed partial class AdminCallInterceptor(
-    ITokenValidator tokens,
-    AdminAuthentication authentication,
+    BearerAuthenticator authenticator,
     ActorRateLimiter rateLimiter,
     AuditWriter auditWriter,
     AuditEntries entries,
@@ -88,21 +87,9 @@ public sealed partial class AdminCallInterceptor(
 
     private async Task<PrismPrincipal> AuthenticateAsync(AdminCaller caller, ServerCallContext context)
     {
-        var header = context.RequestHeaders.GetValue("authorization");
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            return authentication.AnonymousPrincipal
-                ?? throw await DenyAsync(caller, StatusCode.Unauthenticated, "missing authorization metadata: send 'authorization: Bearer <token>'");
-        }
-
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            throw await DenyAsync(caller, StatusCode.Unauthenticated, "authorization metadata must be 'Bearer <token>'");
-        }
-
         try
         {
-            return await tokens.ValidateAsync(header["Bearer ".Length..].Trim(), context.CancellationToken);
+            return (await authenticator.AuthenticateAsync(context.RequestHeaders.GetValue("authorization"), context.CancellationToken)).Principal;
         }
         catch (TokenRejectedException e)
         {

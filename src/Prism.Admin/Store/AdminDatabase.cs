@@ -1,6 +1,7 @@
 using Prism.Admin.Store.Postgres;
 using Prism.Admin.Store.Schema;
 using Prism.Admin.Store.Sqlite;
+using Prism.Backends;
 
 namespace Prism.Admin.Store;
 
@@ -27,7 +28,7 @@ public abstract class AdminDatabase : IAsyncDisposable
     /// <summary>A PostgreSQL database from a <c>postgres://user:pass@host:port/db</c> URL or an Npgsql connection string.</summary>
     /// <exception cref="ArgumentException">The value is neither form; the message does not repeat it.</exception>
     public static AdminDatabase Postgres(string urlOrConnectionString) =>
-        new PostgresAdminDatabase(PostgresConnectionString.Parse(urlOrConnectionString));
+        new PostgresAdminDatabase(PostgresConnectionString.Parse(urlOrConnectionString, "prism-admin"));
 
     /// <summary>Versions recorded in <c>schema_migrations</c>, ascending (empty before the first migration).</summary>
     public async Task<IReadOnlyList<long>> AppliedMigrationsAsync(CancellationToken cancellationToken)

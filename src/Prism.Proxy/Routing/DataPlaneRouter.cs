@@ -1,6 +1,7 @@
 using Prism.Admin.Store;
 using Prism.Proxy.Control;
 using Prism.Proxy.Sessions;
+using Prism.Security.Tokens;
 
 namespace Prism.Proxy.Routing;
 
@@ -12,7 +13,7 @@ public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Sess
 /// namespace, access groups, session (terminated, drain), pattern offered by the namespace.
 /// </summary>
 public sealed class DataPlaneRouter(
-    CallAuthenticator authenticator,
+    BearerAuthenticator authenticator,
     ControlStateCache control,
     NamespaceDirectory namespaces,
     SessionRegistry sessions)
@@ -24,7 +25,16 @@ public sealed class DataPlaneRouter(
     /// <exception cref="DataPlaneException">The call is refused.</exception>
     public async ValueTask<DataPlaneRoute> RouteAsync(DataPlaneCaller caller, string pattern, CancellationToken cancellation)
     {
-        var authenticated = await authenticator.AuthenticateAsync(caller.Authorization, cancellation);
+        AuthenticatedCaller authenticated;
+        try
+        {
+            authenticated = await authenticator.AuthenticateAsync(caller.Authorization, cancellation);
+        }
+        catch (TokenRejectedException e)
+        {
+            throw new DataPlaneException(DataPlaneFailure.Unauthenticated, e.Message, e);
+        }
+
         var state = control.Current;
         if (state.Maintenance.Enabled)
         {

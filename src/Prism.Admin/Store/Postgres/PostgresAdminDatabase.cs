@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Prism.Admin.Store.Schema;
+using Prism.Backends;
 
 namespace Prism.Admin.Store.Postgres;
 

@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace Prism.Admin.Store.Postgres;
+namespace Prism.Backends;
 
 /// <summary>
 /// Reads <c>postgres://user:pass@host:port/db?sslmode=require</c> URLs and Npgsql key=value strings.
 /// Errors never repeat the value, which may hold a password.
 /// </summary>
-internal static class PostgresConnectionString
+public static class PostgresConnectionString
 {
     private static readonly Dictionary<string, string> LibpqNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,9 +22,9 @@ internal static class PostgresConnectionString
         ["dbname"] = "Database",
     };
 
-    /// <summary>An Npgsql connection string.</summary>
+    /// <summary>An Npgsql connection string; <paramref name="applicationName"/> unless the value names one.</summary>
     /// <exception cref="ArgumentException">Not a valid URL or connection string.</exception>
-    public static NpgsqlConnectionStringBuilder Parse(string value)
+    public static NpgsqlConnectionStringBuilder Parse(string value, string applicationName = "prism")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
         NpgsqlConnectionStringBuilder builder;
@@ -46,15 +46,19 @@ internal static class PostgresConnectionString
 
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
-            builder.ApplicationName = "prism-admin";
+            builder.ApplicationName = applicationName;
         }
 
         return builder;
     }
 
     /// <summary><c>postgres://host:port/db</c>: what logs and errors may show.</summary>
-    public static string Display(NpgsqlConnectionStringBuilder builder) =>
+    public static string Display(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return
         $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username ?? ""}";
+    }
 
     private static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
