@@ -26,31 +26,7 @@ public sealed class LiveProcess : IDisposable
 
     public static LiveProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Prismctl.Assembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(key);
-            }
-            else
-            {
-                start.Environment[key] = value;
-            }
-        }
-
+        var start = Prism.Testing.CliRunner.StartInfo(Prismctl.Assembly, arguments, environment);
         var process = Process.Start(start)!;
         process.StandardInput.Close();
         return new LiveProcess(process);

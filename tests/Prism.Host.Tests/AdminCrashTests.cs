@@ -86,24 +86,9 @@ public class AdminCrashTests(PostgresFixture postgres)
 
     private static Process StartAdmin(PrismCli prism)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(typeof(ModuleCatalog).Assembly.Location);
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--modules");
-        start.ArgumentList.Add("admin");
-        foreach (var (key, value) in prism.Environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(key);
-            }
-            else
-            {
-                start.Environment[key] = value;
-            }
-        }
-
+        var start = CliRunner.StartInfo(typeof(ModuleCatalog).Assembly.Location, ["serve", "--modules", "admin"], prism.Environment);
         var process = Process.Start(start)!;
+        process.StandardInput.Close();
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -12,11 +12,10 @@ public sealed record CliResult(int ExitCode, string StandardOutput, string Stand
 public static class CliRunner
 {
     /// <summary>
-    /// Runs <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with the given extra
-    /// environment (a null value removes a variable) and kills it if it outlives <paramref name="timeout"/>.
+    /// How to run <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with all three
+    /// standard streams redirected and the given extra environment (a null value removes a variable).
     /// </summary>
-    public static async Task<CliResult> RunAsync(
-        string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, string? standardInput = null)
+    public static ProcessStartInfo StartInfo(string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,6 +42,17 @@ public static class CliRunner
             }
         }
 
+        return start;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with the given extra
+    /// environment (a null value removes a variable) and kills it if it outlives <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(
+        string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, string? standardInput = null)
+    {
+        var start = StartInfo(assemblyPath, arguments, environment);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
