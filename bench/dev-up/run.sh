@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Time from `bin/prism dev up` to every module healthy, and the resident memory of the running
-# stack, over a few runs with a fresh PRISM_HOME each. Needs `make build` first; uses the default
+# Time from `bin/prism dev up` to every module healthy, and the memory of the running stack,
+# over a few runs with a fresh PRISM_HOME each. Needs `make build` first; uses the default
 # ports, so nothing else may hold them. Prints a Markdown table.
+#
+# Memory is read from /proc/PID/smaps_rollup after start-up has settled:
+# - RSS counts every resident page a process maps, including the runtime and framework files
+#   (libcoreclr, System.Private.CoreLib, ASP.NET Core) that all modules share, so a sum of
+#   RSS counts those pages once per process;
+# - PSS divides each shared page among the processes mapping it, so the sum of PSS is the
+#   memory the stack occupies as a whole.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
+core=(identity admin proxy)
 
-echo "| run | dev up → all healthy (s) | identity RSS (MB) | admin RSS (MB) | proxy RSS (MB) | telemetry RSS (MB) | identity+admin+proxy (MB) |"
+memory() { awk -v field="$1:" '$1 == field { printf "%.0f", $2 / 1024 }' "/proc/$2/smaps_rollup"; }
+
+echo "| run | dev up → all healthy (s) | identity RSS / PSS (MB) | admin RSS / PSS (MB) | proxy RSS / PSS (MB) | identity+admin+proxy: sum of RSS (MB) | identity+admin+proxy: sum of PSS (MB) |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
   home=$(mktemp -d)
@@ -14,16 +24,16 @@ for run in $(seq 1 "$runs"); do
   PRISM_HOME="$home" bin/prism dev up >/dev/null
   end=$(date +%s.%N)
   sleep 2 # let start-up work settle before reading memory
-  declare -A rss=()
-  for service in identity admin proxy telemetry; do
+  row="" rss_sum=0 pss_sum=0
+  for service in "${core[@]}"; do
     pid=$(cat "$home/run/$service.pid")
-    rss[$service]=$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")
+    rss=$(memory Rss "$pid") pss=$(memory Pss "$pid")
+    row+=" $rss / $pss |"
+    rss_sum=$((rss_sum + rss)) pss_sum=$((pss_sum + pss))
   done
   PRISM_HOME="$home" bin/prism dev down >/dev/null
   rm -rf "$home"
-  core=$((rss[identity] + rss[admin] + rss[proxy]))
-  printf "| %d | %.2f | %s | %s | %s | %s | %d |\n" "$run" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
-    "${rss[identity]}" "${rss[admin]}" "${rss[proxy]}" "${rss[telemetry]}" "$core"
+  printf "| %d | %.2f |%s %d | %d |\n" "$run" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$row" "$rss_sum" "$pss_sum"
 done
 echo
 echo "Targets (issue 6): under 3 s to healthy, under 300 MB for identity + admin + proxy."
@@ -34,7 +44,7 @@ PRISM_HOME="$home" PRISM_METRICS_PORT=0 bin/prism serve --modules identity,admin
 pid=$!
 for _ in $(seq 1 300); do curl -sf http://localhost:5556/dex/healthz >/dev/null && break; sleep 0.1; done
 sleep 2
-awk '/VmRSS/ { printf "identity+admin+proxy in one process (prism serve --modules identity,admin,proxy): %.0f MB\n", $2 / 1024 }' "/proc/$pid/status"
+echo "identity+admin+proxy in one process (prism serve --modules identity,admin,proxy): RSS $(memory Rss "$pid") MB, PSS $(memory Pss "$pid") MB"
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 rm -rf "$home"
