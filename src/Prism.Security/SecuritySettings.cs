@@ -6,7 +6,7 @@ namespace Prism.Security;
 public static class SecuritySettings
 {
     /// <summary>Default accepted audiences: the client ids of Prism's own clients, as Dex puts them in <c>aud</c>.</summary>
-    public const string DefaultAudiences = "prismctl,prism-admin-ui,prism-automation,prism";
+    public const string DefaultAudiences = "prismctl,prism-admin-ui,prism-console,prism-automation,prism";
 
     /// <summary>Turns authentication off (local development only).</summary>
     public static readonly Setting AuthDisabled = new("PRISM_AUTH_DISABLED", "security:auth_disabled", "false",

@@ -36,7 +36,7 @@ public sealed class SecuritySettingsTests
 
         Assert.Empty(options.ParseErrors);
         Assert.Equal("http://localhost:5556/dex", options.Issuer);
-        Assert.Equal(["prismctl", "prism-admin-ui", "prism-automation", "prism"], options.Audiences);
+        Assert.Equal(["prismctl", "prism-admin-ui", "prism-console", "prism-automation", "prism"], options.Audiences);
         Assert.Equal(TimeSpan.FromHours(24), options.JwksRefreshInterval);
         Assert.Equal(TimeSpan.FromSeconds(30), options.JwksRefetchInterval);
         Assert.Equal(TimeSpan.FromSeconds(60), options.ClockSkew);

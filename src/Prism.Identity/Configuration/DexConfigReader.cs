@@ -15,7 +15,7 @@ public static class DexConfigReader
 
     private const string BuiltInResource = "Prism.Identity.Defaults.dex-config.yaml";
 
-    /// <summary>The built-in development configuration (users dev@local.prism and test@local.prism, clients prismctl, prism-admin-ui, prism-automation).</summary>
+    /// <summary>The built-in development configuration (users dev@local.prism and test@local.prism, clients prismctl, prism-admin-ui, prism-console, prism-automation).</summary>
     public static DexConfig ReadBuiltIn()
     {
         using var stream = typeof(DexConfigReader).Assembly.GetManifestResourceStream(BuiltInResource)
