@@ -5,6 +5,7 @@ using Prism.Hosting.Telemetry;
 using Prism.Identity;
 using Prism.Proxy;
 using Prism.Telemetry;
+using Prism.WebConsole;
 
 namespace Prism.Host;
 
@@ -12,7 +13,7 @@ namespace Prism.Host;
 public static class ModuleCatalog
 {
     /// <summary>Known modules, dependencies first: the telemetry receiver before those that export to it, identity before those that validate its tokens.</summary>
-    public static IReadOnlyList<PrismModule> All { get; } = [new TelemetryModule(), new IdentityModule(), new AdminModule(), new ProxyModule()];
+    public static IReadOnlyList<PrismModule> All { get; } = [new TelemetryModule(), new IdentityModule(), new AdminModule(), new ProxyModule(), new ConsoleModule()];
 
     /// <summary>Every setting of every module plus the core ones: what docs/configuration.md must list.</summary>
     public static IReadOnlyList<Setting> AllSettings { get; } =

@@ -18,7 +18,7 @@ public class DevStackPostureTests
         Assert.True(backends.ExitCode == 0, backends.ToString());
         var expected = new Dictionary<string, string>
         {
-            ["telemetry"] = "telemetry", ["identity"] = "identity", ["admin"] = "admin", ["proxy"] = "proxy",
+            ["telemetry"] = "telemetry", ["identity"] = "identity", ["admin"] = "admin", ["proxy"] = "proxy", ["console"] = "console",
             ["redis"] = "redis", ["postgres"] = "postgres", ["nats"] = "nats",
         };
         foreach (var (service, dependency) in expected)

@@ -20,6 +20,7 @@ public sealed class PrismCli : IDisposable
             ["PRISM_METRICS_PORT"] = "0",
             ["PRISM_ADMIN_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_PROXY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PRISM_CONSOLE_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_UI_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_OTLP_GRPC_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PRISM_TELEMETRY_OTLP_HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
