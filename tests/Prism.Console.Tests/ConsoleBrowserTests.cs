@@ -205,6 +205,38 @@ public class ConsoleBrowserTests(ConsoleStack stack)
         Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
     }
 
+    [Fact]
+    public async Task Developer_TerminatesAProxySession_AdminRecordsWhoAndWhy()
+    {
+        var name = ConsoleStack.NewNamespaceName("sess");
+        var developer = await stack.BearerAsync(ConsoleStack.Developer);
+        await stack.Admin.CreateNamespaceAsync(new CreateNamespaceRequest { Namespace = new Namespace { Name = name } }, developer, DateTime.UtcNow.AddSeconds(30));
+        await stack.SetThroughProxyAsync(ConsoleStack.Viewer, name);
+        var page = await stack.SignedInPageAsync(ConsoleStack.Developer);
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+
+        // The proxy writes session records to the store in the background: reload until it is there.
+        var row = page.Locator("#sessions-panel tr[data-session]", new PageLocatorOptions { HasText = name });
+        await page.GotoAsync("/sessions");
+        for (var attempt = 0; attempt < 100 && await row.CountAsync() == 0; attempt++)
+        {
+            await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sessions-panel button:text('Refresh')"),
+                r => new Uri(r.Url).AbsolutePath == "/sessions");
+        }
+
+        await Expect(row).ToContainTextAsync(ConsoleStack.Viewer);
+        await Expect(row).ToContainTextAsync("ACTIVE");
+        var id = await row.GetAttributeAsync("data-session");
+        await row.Locator("input[name=reason]").FillAsync("console test");
+        await row.Locator("button:text('Terminate')").ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"Session {id} terminated.");
+        var session = await stack.Admin.GetSessionAsync(new GetSessionRequest { Id = id }, developer, DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(SessionState.Terminated, session.Session.State);
+        Assert.Equal(ConsoleStack.Developer, session.Session.TerminatedBy);
+        Assert.Equal("console test", session.Session.TerminationReason);
+    }
+
     private static async Task<List<long>> Sequences(ILocator rows) =>
         [.. (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.sequence)")).Select(long.Parse)];
 }

@@ -7,12 +7,14 @@ using Prism.Admin;
 using Prism.Admin.V1;
 using Prism.Identity;
 using Prism.Identity.Configuration;
+using Prism.Interfaces.KeyValue;
+using Prism.Proxy;
 using Prism.Testing;
 
 namespace Prism.WebConsole.Tests;
 
 /// <summary>
-/// The real identity provider, admin control plane and console, in this process on free loopback
+/// The real identity provider, admin control plane, data proxy (for sessions) and console, in this process on free loopback
 /// ports with one temporary PRISM_HOME, and a real headless Chromium (Debian's) driven by Playwright.
 /// The identity provider runs the built-in development file with the console's redirect URI
 /// pointed at this console's port.
@@ -36,6 +38,31 @@ public sealed class ConsoleStack : IAsyncLifetime
     public GrpcChannel AdminChannel { get; private set; } = null!;
 
     public AdminService.AdminServiceClient Admin => new(AdminChannel);
+
+    public GrpcChannel ProxyChannel { get; private set; } = null!;
+
+    /// <summary>Opens a data-plane session of <paramref name="email"/> in <paramref name="namespace"/> (one KeyValue Set through the proxy).</summary>
+    public async Task SetThroughProxyAsync(string email, string @namespace)
+    {
+        var headers = await BearerAsync(email);
+        headers.Add("x-prism-namespace", @namespace);
+        var client = new KeyValueBasicInterface.KeyValueBasicInterfaceClient(ProxyChannel);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                var reply = await client.SetAsync(new SetRequest { Key = "k", Value = Google.Protobuf.ByteString.CopyFromUtf8("v") }, headers, deadline);
+                Assert.True(reply.Success, reply.Error);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                // Another test's maintenance window, until the proxy's next poll of the control state.
+                await Task.Delay(50);
+            }
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -67,6 +94,18 @@ public sealed class ConsoleStack : IAsyncLifetime
         });
         _apps.Add(admin);
         AdminChannel = GrpcChannel.ForAddress(admin.BaseAddress);
+        var proxy = await ModuleApp.StartAsync(new ProxyModule(), new Dictionary<string, string?>
+        {
+            ["home"] = _home.Path,
+            ["proxy:port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["security:oidc_issuer"] = Issuer,
+            ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["proxy:session_flush_ms"] = "100",
+            ["proxy:control_poll_ms"] = "100",
+            ["proxy:namespace_refresh_ms"] = "100",
+        });
+        _apps.Add(proxy);
+        ProxyChannel = GrpcChannel.ForAddress(proxy.BaseAddress);
         _apps.Add(await ModuleApp.StartAsync(new ConsoleModule(), new Dictionary<string, string?>
         {
             ["home"] = _home.Path,
@@ -144,6 +183,7 @@ public sealed class ConsoleStack : IAsyncLifetime
 
         _playwright?.Dispose();
         AdminChannel?.Dispose();
+        ProxyChannel?.Dispose();
         foreach (var app in Enumerable.Reverse(_apps))
         {
             await app.DisposeAsync();

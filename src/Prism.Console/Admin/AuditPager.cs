@@ -23,7 +23,7 @@ public sealed record AuditPage(IReadOnlyList<AuditLogEntry> Entries, AuditCursor
 
 /// <summary>
 /// Pages the audit log newest first. <c>GetAuditLog</c> streams oldest first from <c>since</c>, so the
-/// pager reads growing windows back from the cursor (5 minutes, 1 hour, 1 day, 7 days, everything)
+/// pager reads growing windows back from the cursor (1 hour, 1 day, everything)
 /// and keeps only the newest entries of the first window that fills a page: usually one short read.
 /// </summary>
 public sealed class AuditPager(AdminChannel admin, TimeProvider time)
@@ -32,7 +32,7 @@ public sealed class AuditPager(AdminChannel admin, TimeProvider time)
     public const int PageSize = 50;
 
     private static readonly TimeSpan?[] Windows =
-        [TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromDays(7), null];
+        [TimeSpan.FromHours(1), TimeSpan.FromDays(1), null];
 
     /// <summary>The page ending at <paramref name="cursor"/> (the latest page when null).</summary>
     /// <exception cref="RpcException">Admin refused or failed (for example PERMISSION_DENIED without admin:audit).</exception>

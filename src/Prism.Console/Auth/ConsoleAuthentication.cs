@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Prism.WebConsole.Auth;
@@ -13,7 +14,7 @@ namespace Prism.WebConsole.Auth;
 /// against the configured issuer, and an encrypted HttpOnly SameSite=Lax session cookie that keeps
 /// the tokens. The cookie never outlives the access token.
 /// </summary>
-public static class ConsoleAuthentication
+public static partial class ConsoleAuthentication
 {
     /// <summary>Path the identity provider redirects back to; the redirect URI is the public URL + this.</summary>
     public const string CallbackPath = "/signin-oidc";
@@ -75,6 +76,7 @@ public static class ConsoleAuthentication
                 o.NonceCookie.SecurePolicy = secure;
                 o.Events.OnRedirectToIdentityProvider = AnswerHtmxWithFullNavigation;
                 o.Events.OnRemoteFailure = ShowRemoteFailure;
+                o.Events.OnTokenValidated = CountSignIn;
             });
         return services;
     }
@@ -99,6 +101,17 @@ public static class ConsoleAuthentication
         context.HandleResponse();
         return Task.CompletedTask;
     }
+
+    private static Task CountSignIn(TokenValidatedContext context)
+    {
+        ConsoleTelemetry.SignedIn();
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConsoleAuthentication));
+        LogSignedIn(logger, context.Principal?.FindFirst(NameClaim)?.Value ?? "unknown");
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 10, EventName = "SignedIn", Level = LogLevel.Information, Message = "{User} signed in to the console")]
+    private static partial void LogSignedIn(ILogger logger, string user);
 
     private static async Task ShowRemoteFailure(RemoteFailureContext context)
     {
