@@ -94,8 +94,11 @@ public sealed class DexConfigTests
         Assert.Equal(new Uri("http://localhost:5556/dex"), config.Issuer);
         Assert.Equal(5556, config.HttpPort);
         Assert.True(config.SkipApprovalScreen);
-        Assert.Equal(["prismctl", "prism-admin-ui", "prism-automation"], config.Clients.Select(c => c.Id));
+        Assert.Equal(["prismctl", "prism-admin-ui", "prism-console", "prism-automation"], config.Clients.Select(c => c.Id));
         Assert.True(config.Clients[0].Public);
+        var console = config.Clients.Single(c => c.Id == "prism-console");
+        Assert.False(console.Public);
+        Assert.Equal(["http://localhost:8090/signin-oidc"], console.RedirectUris);
         var dev = config.Users.Single(u => u.Email == "dev@local.prism");
         Assert.Equal(["prism:admin", "prism:operator", "prism:viewer"], dev.Groups);
         Assert.True(BCrypt.Net.BCrypt.Verify("devpass", dev.Hash));
