@@ -116,6 +116,18 @@ public class ConsoleBrowserTests(ConsoleStack stack)
     }
 
     [Fact]
+    public async Task HtmxRequest_AfterTheSessionIsGone_TakesTheWholePageToTheLoginForm()
+    {
+        var page = await stack.SignedInPageAsync(ConsoleStack.Developer);
+        await page.Context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = "prism-console" });
+
+        await page.ClickAsync("#namespace-list button:text('Refresh')");
+
+        await page.WaitForURLAsync(url => url.StartsWith(stack.Issuer + "/auth?", StringComparison.Ordinal));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Sign in");
+    }
+
+    [Fact]
     public async Task BackendsPage_FetchesTheHealthTableThroughHtmx_AfterThePageLoads()
     {
         var page = await stack.SignedInPageAsync(ConsoleStack.Developer);
