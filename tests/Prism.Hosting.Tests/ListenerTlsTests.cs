@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Telemetry;
 using Prism.Testing;
 
 namespace Prism.Hosting.Tests;
@@ -46,6 +47,27 @@ public class ListenerTlsTests
         using var http = new HttpClient(handler);
         var reply = await http.GetStringAsync(new Uri($"https://127.0.0.1:{app.BaseAddress.Port}/hello")).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("hello", reply);
+    }
+
+    [Fact]
+    public async Task WithACertificate_TheMetricsListenerServesTlsToo()
+    {
+        using var folder = new TempDirectory();
+        var (cert, key) = WriteSelfSignedPem(folder.Path);
+
+        await using var metrics = await PrismMetricsServer.StartAsync([new ProbeModule()], [], new Dictionary<string, string?>
+        {
+            ["metrics:port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture), ["tls:cert_file"] = cert, ["tls:key_file"] = key,
+        });
+
+        Assert.NotNull(metrics);
+        Assert.Equal("https", metrics.Address.Scheme);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler);
+        var scrape = new Uri($"https://127.0.0.1:{metrics.Address.Port}/metrics");
+        _ = await http.GetStringAsync(scrape).WaitAsync(TimeSpan.FromSeconds(30));
+        var exposition = await http.GetStringAsync(scrape).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("# TYPE", exposition);
     }
 
     [Fact]

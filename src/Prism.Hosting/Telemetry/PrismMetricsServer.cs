@@ -64,10 +64,18 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
         builder.Logging.AddPrismConsole();
         configureLogging?.Invoke(builder.Logging);
         var address = builder.Configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!;
+        // The modules' certificate, when configured: production refuses plaintext off loopback, metrics included.
+        var certificate = ListenerTls.Certificate(builder.Configuration);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Parse(address is "localhost" ? "127.0.0.1" : address), port);
+            k.Listen(IPAddress.Parse(address is "localhost" ? "127.0.0.1" : address), port, o =>
+            {
+                if (certificate is not null)
+                {
+                    o.UseHttps(certificate);
+                }
+            });
         });
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r
