@@ -34,6 +34,7 @@ public static partial class ConsoleEndpoints
             SecurityHeaders(context.Response, options);
             return PublicHost.Redirect(context, options) ?? next(context);
         });
+        app.Use(ShowFailuresAsync);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -80,6 +81,29 @@ public static partial class ConsoleEndpoints
         }
     }
 
+    /// <summary>
+    /// A failure no page handled (typically the issuer's discovery document cannot be fetched while
+    /// signing someone in) becomes a page that says what failed, instead of an empty 500.
+    /// </summary>
+    private static async Task ShowFailuresAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            LogRequestFailed(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConsoleEndpoints)), e, context.Request.Path);
+            context.Response.Clear();
+            SecurityHeaders(context.Response, context.RequestServices.GetRequiredService<ConsoleOptions>());
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = PageResponse.HtmlType;
+            await context.Response.WriteAsync(Html.Bare("Console unavailable",
+                $"<p class=\"error\" role=\"alert\">The console could not complete this request: {Html.E(e.Message)}</p>"
+                + "<p class=\"muted\">Is the identity provider (PRISM_OIDC_ISSUER) running? <a href=\"/\">Try again</a></p>"));
+        }
+    }
+
     private static void SecurityHeaders(HttpResponse response, ConsoleOptions options)
     {
         var headers = response.Headers;
@@ -100,6 +124,9 @@ public static partial class ConsoleEndpoints
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+
+    [LoggerMessage(EventId = 2, EventName = "RequestFailed", Level = LogLevel.Error, Message = "request {Path} failed")]
+    private static partial void LogRequestFailed(ILogger logger, Exception error, string path);
 
     [LoggerMessage(EventId = 1, EventName = "SessionRejectedByAdmin", Level = LogLevel.Information,
         Message = "admin rejected the session's access token ({Reason}); signing the user in again")]

@@ -65,6 +65,26 @@ public class ConsolePostureTests
         Assert.Contains("PRISM_CONSOLE_PUBLIC_URL", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SignInWhileTheIssuerIsDown_ShowsAPageNamingTheDiscoveryUrl()
+    {
+        using var home = new TempDirectory("prism-console-posture");
+        var settings = Settings(home);
+        var issuer = $"http://127.0.0.1:{FreePort.Next()}/dex";
+        settings["security:oidc_issuer"] = issuer;
+        await using var console = await ModuleApp.StartAsync(new ConsoleModule(), settings);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(console.BaseAddress, "/namespaces"));
+        request.Headers.Host = "localhost:" + console.BaseAddress.Port.ToString(CultureInfo.InvariantCulture);
+
+        using var response = await http.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadGateway, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains(issuer + "/.well-known/openid-configuration", page, StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
     private static Dictionary<string, string?> Settings(TempDirectory home) => new()
     {
         ["home"] = home.Path,
