@@ -31,6 +31,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<RequestLimits>();
         services.TryAddSingleton<ControlStateCache>();
         services.TryAddSingleton<NamespaceDirectory>();
+        services.TryAddSingleton<NamespaceRateLimiter>();
         services.TryAddSingleton<SessionRegistry>();
         services.TryAddSingleton<DataPlaneRouter>();
         services.TryAddSingleton<KeyValueOperations>();

@@ -133,6 +133,39 @@ public class ErrorTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerF
     }
 
     [Fact]
+    public async Task CallsAboveTheNamespaceRequestQuota_AreResourceExhausted_NamingTheQuota_AndOtherNamespacesAreNotLimited()
+    {
+        var limited = await Server.CreateNamespaceAsync(maxRequestsPerSecond: 3);
+        var unlimited = await Server.CreateNamespaceAsync();
+        var token = Server.TokenFor();
+
+        // Far more calls than the quota, back to back: the bucket holds 3 and refills 3 a second.
+        var outcomes = new List<StatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            try
+            {
+                await Server.KeyValue.GetAsync(new GetRequest { Key = "k" }, ProxyServer.Call(token, limited));
+                outcomes.Add(StatusCode.OK);
+            }
+            catch (RpcException e)
+            {
+                outcomes.Add(e.StatusCode);
+                Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+                Assert.Contains("max_requests_per_second", e.Status.Detail);
+                Assert.Contains(limited, e.Status.Detail);
+            }
+        }
+
+        Assert.True(outcomes.Count(o => o == StatusCode.OK) >= 3, string.Join(", ", outcomes));
+        Assert.Contains(StatusCode.ResourceExhausted, outcomes);
+        for (var i = 0; i < 30; i++)
+        {
+            await Server.KeyValue.GetAsync(new GetRequest { Key = "k" }, ProxyServer.Call(token, unlimited));
+        }
+    }
+
+    [Fact]
     public async Task BatchAboveTheItemLimit_IsInvalidArgument_NamingTheLimit()
     {
         var ns = await Server.CreateNamespaceAsync();

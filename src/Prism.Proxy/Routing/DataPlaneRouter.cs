@@ -10,12 +10,13 @@ public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Sess
 
 /// <summary>
 /// The checks every data-plane call passes, in order: token, maintenance, namespace metadata,
-/// namespace, access groups, session (terminated, drain), pattern offered by the namespace.
+/// namespace, access groups, the namespace's request quota, session (terminated, drain), pattern offered by the namespace.
 /// </summary>
 public sealed class DataPlaneRouter(
     BearerAuthenticator authenticator,
     ControlStateCache control,
     NamespaceDirectory namespaces,
+    NamespaceRateLimiter rates,
     SessionRegistry sessions)
 {
     /// <summary>The backend name used when a namespace binds none for a pattern.</summary>
@@ -55,6 +56,7 @@ public sealed class DataPlaneRouter(
                 $"{principal.Actor} is not in any group granted namespace '{record.Name}' ({string.Join(", ", record.AccessGroups)})");
         }
 
+        rates.Acquire(record);
         var session = await sessions.GetOrOpenAsync(authenticated.TokenFingerprint, principal, record.Name, cancellation);
         if (record.Patterns.Count > 0 && !record.Patterns.Contains(pattern))
         {

@@ -119,10 +119,10 @@ public sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>Creates a namespace in the store and returns its name.</summary>
     public async Task<string> CreateNamespaceAsync(IReadOnlyDictionary<string, string>? backends = null,
-        IReadOnlyList<string>? accessGroups = null, IReadOnlyList<string>? patterns = null, long maxValueBytes = 0)
+        IReadOnlyList<string>? accessGroups = null, IReadOnlyList<string>? patterns = null, long maxValueBytes = 0, int maxRequestsPerSecond = 0)
     {
         var name = TestNamespaces.NewName();
-        await Store.CreateAsync(TestNamespaces.Record(name, backends, accessGroups, patterns, maxValueBytes));
+        await Store.CreateAsync(TestNamespaces.Record(name, backends, accessGroups, patterns, maxValueBytes, maxRequestsPerSecond));
         return name;
     }
 
