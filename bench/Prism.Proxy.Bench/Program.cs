@@ -12,13 +12,14 @@ using Prism.Testing.Servers;
 using StackExchange.Redis;
 
 // Get/Set through the proxy (redis backend, auth on with a cached validated token) against the same
-// calls sent straight to Redis: same process, same concurrency, same value size, alternating phases.
-var concurrency = Option(args, "--concurrency", 16);
-var seconds = Option(args, "--seconds", 5);
-var rounds = Option(args, "--rounds", 2);
-var valueBytes = Option(args, "--value-bytes", 100);
+// calls sent straight to Redis, and against a bare gRPC server (the transport's ceiling): same process,
+// same concurrency, same value size, phases alternating.
+var concurrencies = (Value(args, "--concurrency") ?? "1,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+var seconds = int.Parse(Value(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
+var rounds = int.Parse(Value(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+var valueBytes = int.Parse(Value(args, "--value-bytes") ?? "100", CultureInfo.InvariantCulture);
 // --backend memstore measures the proxy's own cost: the same calls with no Redis behind it.
-var backend = args.SkipWhile(a => a != "--backend").Skip(1).FirstOrDefault() ?? "redis";
+var backend = Value(args, "--backend") ?? "redis";
 var value = new byte[valueBytes];
 Random.Shared.NextBytes(value);
 
@@ -33,6 +34,7 @@ var proxy = await ModuleHost.StartAsync(new ProxyModule(), [], new Dictionary<st
     ["security:oidc_issuer"] = issuer.Issuer,
     ["backends:redis:url"] = redis.Configuration,
 }, logging => logging.SetMinimumLevel(LogLevel.Warning));
+var bare = await BareGrpcServer.StartAsync(FreePort.Next());
 
 try
 {
@@ -45,33 +47,49 @@ try
         CancellationToken.None);
 
     await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-    using var channel = GrpcChannel.ForAddress(ModuleHost.BoundAddress(proxy));
-    var direct = new DirectRedis(multiplexer.GetDatabase());
-    var viaProxy = new ThroughProxy(channel, issuer.MintToken("bench@example.com", ["bench"], lifetime: TimeSpan.FromHours(2)), Namespace);
-
-    Console.Error.WriteLine($"warming up ({concurrency} workers, {valueBytes}-byte values)...");
-    await LoadRun.RunAsync(direct, concurrency, TimeSpan.FromSeconds(2), value);
-    await LoadRun.RunAsync(viaProxy, concurrency, TimeSpan.FromSeconds(2), value);
-
-    var directTotal = new PhaseResult();
-    var proxyTotal = new PhaseResult();
-    for (var round = 1; round <= rounds; round++)
+    using var proxyChannel = GrpcChannel.ForAddress(ModuleHost.BoundAddress(proxy));
+    using var bareChannel = GrpcChannel.ForAddress(ModuleHost.BoundAddress(bare));
+    // The bare server gets the same metadata as the proxy, so both carry the same bytes.
+    var token = issuer.MintToken("bench@example.com", ["bench"], lifetime: TimeSpan.FromHours(2));
+    var targets = new (string Name, IKeyValueTarget Target)[]
     {
-        Console.Error.WriteLine($"round {round}/{rounds}: direct {seconds}s, proxy {seconds}s");
-        directTotal.Merge(await LoadRun.RunAsync(direct, concurrency, TimeSpan.FromSeconds(seconds), value));
-        proxyTotal.Merge(await LoadRun.RunAsync(viaProxy, concurrency, TimeSpan.FromSeconds(seconds), value));
-    }
+        ("direct Redis", new DirectRedis(multiplexer.GetDatabase())),
+        ("bare gRPC", new ThroughProxy(bareChannel, token, Namespace)),
+        ("proxy → " + backend, new ThroughProxy(proxyChannel, token, Namespace)),
+    };
 
-    Report.Print(directTotal, proxyTotal, backend, concurrency, valueBytes, seconds, rounds);
+    Report.Header(backend, valueBytes, seconds, rounds);
+    foreach (var concurrency in concurrencies)
+    {
+        Console.Error.WriteLine($"concurrency {concurrency}: warming up...");
+        foreach (var (_, target) in targets)
+        {
+            await LoadRun.RunAsync(target, concurrency, TimeSpan.FromSeconds(2), value);
+        }
+
+        var totals = targets.Select(_ => new PhaseResult()).ToArray();
+        for (var round = 1; round <= rounds; round++)
+        {
+            Console.Error.WriteLine($"concurrency {concurrency}: round {round}/{rounds}");
+            for (var i = 0; i < targets.Length; i++)
+            {
+                totals[i].Merge(await LoadRun.RunAsync(targets[i].Target, concurrency, TimeSpan.FromSeconds(seconds), value));
+            }
+        }
+
+        Report.Print(concurrency, [.. targets.Select((t, i) => (t.Name, totals[i]))]);
+    }
 }
 finally
 {
+    await bare.StopAsync();
+    await bare.DisposeAsync();
     await proxy.StopAsync();
     await proxy.DisposeAsync();
 }
 
-static int Option(string[] args, string name, int fallback)
+static string? Value(string[] args, string name)
 {
     var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }

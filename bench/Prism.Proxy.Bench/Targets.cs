@@ -29,7 +29,7 @@ public sealed class DirectRedis(IDatabase database) : IKeyValueTarget
     }
 }
 
-/// <summary>Through the proxy over one HTTP/2 channel, authenticated with a bearer token.</summary>
+/// <summary>Through a gRPC server (the proxy, or the bare one) over one HTTP/2 channel, with a bearer token and the namespace.</summary>
 public sealed class ThroughProxy(GrpcChannel channel, string token, string @namespace) : IKeyValueTarget
 {
     private readonly KeyValueBasicInterface.KeyValueBasicInterfaceClient _client = new(channel);
