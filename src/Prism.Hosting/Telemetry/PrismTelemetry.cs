@@ -81,6 +81,11 @@ public static class PrismTelemetry
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(module);
+        if (!OtelEnvironment.ExportConfigured(app.Configuration))
+        {
+            return app; // no spans are exported, so none need an owner
+        }
+
         app.Use(async (HttpContext context, RequestDelegate next) =>
         {
             ModuleScope.Claim(System.Diagnostics.Activity.Current, module.Name);
