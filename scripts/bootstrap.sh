@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # First-time setup (RFC-016 Workflow 1): PRISM_HOME and its config.yaml, the local platform,
 # an automatic login as the developer identity, and the URLs to open.
+# PRISM_BIN names the folder holding prism and prismctl (default: bin, what `make build` writes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-home="${PRISM_HOME:-$HOME/.prism}"
-mkdir -p "$home"
-config="$home/config.yaml"
+bin="${PRISM_BIN:-bin}"
+export PRISM_HOME="${PRISM_HOME:-$HOME/.prism}"
+mkdir -p "$PRISM_HOME"
+config="$PRISM_HOME/config.yaml"
 if [ ! -f "$config" ]; then
   cat > "$config" <<YAML
 # prismctl configuration (RFC-016 layout). Flags and PRISM_* variables override it.
 admin:
-  endpoint: http://localhost:8981
+  endpoint: http://localhost:${PRISM_ADMIN_PORT:-8981}
 proxy:
-  endpoint: http://localhost:8980
+  endpoint: http://localhost:${PRISM_PROXY_PORT:-8980}
 auth:
   oidc:
-    issuer: http://localhost:5556/dex
+    issuer: ${PRISM_IDENTITY_ISSUER:-http://localhost:${PRISM_IDENTITY_PORT:-5556}/dex}
     client_id: prismctl
     auto_login: true  # local development only: logs in as dev@local.prism
 YAML
@@ -25,14 +27,9 @@ else
   echo "kept $config"
 fi
 
-bin/prism dev up
-PRISM_HOME="$home" bin/prismctl login
-PRISM_HOME="$home" bin/prismctl whoami
-cat <<TEXT
-
-✅ Prism is ready.
-🔭 Telemetry: http://localhost:3301
-🔐 Identity:  http://localhost:5556/dex
-🛠  Admin:     localhost:8981 (gRPC)   bin/prismctl namespace list
-📦 Proxy:     localhost:8980 (gRPC)   namespace metadata: x-prism-namespace
-TEXT
+"$bin/prism" dev up
+"$bin/prismctl" login
+"$bin/prismctl" whoami
+echo
+echo "✅ Prism is ready. Services:"
+"$bin/prism" dev status

@@ -15,16 +15,19 @@ public static class CliRunner
     /// How to run <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with all three
     /// standard streams redirected and the given extra environment (a null value removes a variable).
     /// </summary>
-    public static ProcessStartInfo StartInfo(string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    public static ProcessStartInfo StartInfo(string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment) =>
+        Command("dotnet", [assemblyPath, .. arguments], environment);
+
+    /// <summary>How to run <paramref name="program"/>, as <see cref="StartInfo"/> does for a .NET assembly.</summary>
+    public static ProcessStartInfo Command(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -49,10 +52,14 @@ public static class CliRunner
     /// Runs <c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> with the given extra
     /// environment (a null value removes a variable) and kills it if it outlives <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<CliResult> RunAsync(
-        string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, string? standardInput = null)
+    public static Task<CliResult> RunAsync(
+        string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan? timeout = null, string? standardInput = null) =>
+        RunAsync(StartInfo(assemblyPath, arguments, environment), timeout, standardInput);
+
+    /// <summary>Runs <paramref name="start"/> to its end, killing its process tree if it outlives <paramref name="timeout"/> (default 60 s).</summary>
+    public static async Task<CliResult> RunAsync(ProcessStartInfo start, TimeSpan? timeout = null, string? standardInput = null)
     {
-        var start = StartInfo(assemblyPath, arguments, environment);
+        ArgumentNullException.ThrowIfNull(start);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -70,7 +77,7 @@ public static class CliRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{Path.GetFileName(assemblyPath)} {string.Join(' ', arguments)}' did not finish in {timeout}: {await stderr}");
+            throw new TimeoutException($"'{Path.GetFileName(start.FileName)} {string.Join(' ', start.ArgumentList)}' did not finish in {timeout}: {await stderr}");
         }
 
         return new CliResult(process.ExitCode, await stdout, await stderr);
