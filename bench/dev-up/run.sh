@@ -38,6 +38,19 @@ done
 echo
 echo "Targets (issue 6): under 3 s to healthy, under 300 MB for identity + admin + proxy."
 
+# Only identity, admin and proxy running: their PSS then shares the runtime pages among the three alone.
+home=$(mktemp -d)
+PRISM_HOME="$home" bin/prism dev up identity admin proxy >/dev/null
+sleep 2
+rss_sum=0 pss_sum=0
+for service in "${core[@]}"; do
+  pid=$(cat "$home/run/$service.pid")
+  rss_sum=$((rss_sum + $(memory Rss "$pid"))) pss_sum=$((pss_sum + $(memory Pss "$pid")))
+done
+PRISM_HOME="$home" bin/prism dev down >/dev/null
+rm -rf "$home"
+echo "identity+admin+proxy alone (dev up identity admin proxy): sum of RSS $rss_sum MB, sum of PSS $pss_sum MB"
+
 # The same three modules hosted by one process (`prism serve --modules identity,admin,proxy`).
 home=$(mktemp -d)
 PRISM_HOME="$home" PRISM_METRICS_PORT=0 bin/prism serve --modules identity,admin,proxy >/dev/null 2>&1 &
