@@ -103,14 +103,16 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     public async Task<int> StatusAsync(CancellationToken cancellation)
     {
         var unhealthy = 0;
+        var urlWidth = catalog.Services.Max(s => s.Url.ToString().Length);
         foreach (var service in catalog.Services)
         {
+            var url = service.Url.ToString().PadRight(urlWidth);
             var wasStarted = _supervisor.WasStarted(service);
             var pid = _supervisor.RunningPid(service);
             var healthy = await service.IsHealthyAsync(_health, cancellation);
             if (!healthy && !wasStarted)
             {
-                await output.WriteLineAsync($"⚪ {service.Name,-10} {service.Url,-32} not started (bin/prism dev up {service.Name})");
+                await output.WriteLineAsync($"⚪ {service.Name,-10} {url} not started (bin/prism dev up {service.Name})");
                 continue;
             }
 
@@ -118,7 +120,7 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
             var uptime = pid is { } p && ProcessSupervisor.StartTime(p) is { } started
                 ? "up " + FormatUptime(DateTimeOffset.UtcNow - started)
                 : healthy ? "not started by dev up" : "down";
-            await output.WriteLineAsync($"{(healthy ? "✅" : "❌")} {service.Name,-10} {service.Url,-32} v{service.Version,-8} {uptime}");
+            await output.WriteLineAsync($"{(healthy ? "✅" : "❌")} {service.Name,-10} {url} v{service.Version,-8} {uptime}");
         }
 
         return unhealthy == 0 ? 0 : 1;
