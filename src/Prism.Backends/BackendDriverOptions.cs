@@ -6,6 +6,9 @@ namespace Prism.Backends;
 /// <param name="PubSubRetention">How long published messages are kept (postgres message table, NATS JetStream stream).</param>
 public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeInterval, TimeSpan PubSubRetention)
 {
+    /// <summary>How long the postgres pub/sub driver tries to listen again after losing its connection before it ends live subscriptions.</summary>
+    public TimeSpan ListenerReconnectWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The documented defaults.</summary>
     public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
 }

@@ -17,8 +17,14 @@ internal static partial class BackendLog
     [LoggerMessage(EventId = 5104, EventName = "SubscriberLagging", Level = LogLevel.Warning, Message = "Subscriber {SubscriberId} on {Backend} topic {Topic} fell behind and was disconnected")]
     public static partial void SubscriberLagging(ILogger logger, string backend, string topic, string subscriberId);
 
-    [LoggerMessage(EventId = 5105, EventName = "ListenerLost", Level = LogLevel.Warning, Message = "Notification listener of {Backend} lost its connection; live subscriptions were ended")]
+    [LoggerMessage(EventId = 5105, EventName = "ListenerLost", Level = LogLevel.Warning, Message = "Notification listener of {Backend} lost its connection; reconnecting")]
     public static partial void ListenerLost(ILogger logger, string backend, Exception exception);
+
+    [LoggerMessage(EventId = 5107, EventName = "ListenerRestored", Level = LogLevel.Information, Message = "Notification listener of {Backend} is back; {Count} messages published meanwhile were delivered")]
+    public static partial void ListenerRestored(ILogger logger, string backend, int count);
+
+    [LoggerMessage(EventId = 5108, EventName = "ListenerGaveUp", Level = LogLevel.Warning, Message = "Notification listener of {Backend} could not reconnect within {Seconds} s; live subscriptions were ended")]
+    public static partial void ListenerGaveUp(ILogger logger, string backend, double seconds, Exception exception);
 
     [LoggerMessage(EventId = 5106, EventName = "SchemaReady", Level = LogLevel.Information, Message = "{Backend} tables are ready")]
     public static partial void SchemaReady(ILogger logger, string backend);

@@ -13,8 +13,9 @@ namespace Prism.Backends.Drivers.Postgres;
 /// size work) and a NOTIFY carrying its id; one LISTEN connection per process fetches the rows and
 /// fans them out in commit order, which keeps one order per topic for every subscriber and every
 /// proxy. Subscribers have the same bounded buffer and lagging policy as memstore. When the LISTEN
-/// connection is lost, live subscriptions end with <see cref="BackendUnavailableException"/>
-/// (messages in between would be missed); the next subscribe listens again. Rows older than
+/// connection is lost, the driver listens again and delivers the rows published meanwhile, so live
+/// subscriptions miss nothing; if it cannot within <see cref="BackendDriverOptions.ListenerReconnectWindow"/>,
+/// they end with <see cref="BackendUnavailableException"/>. Rows older than
 /// <see cref="BackendDriverOptions.PubSubRetention"/> are purged.
 /// </summary>
 public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
@@ -26,8 +27,15 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     private readonly ActiveSubscriptions _subscriptions = new();
     private readonly Initialiser _schema;
     private readonly PeriodicPurge _purge;
+    // Ids a little below the highest seen may still commit (concurrent publishers): catch-up looks back this far.
+    private const int CatchUpSlack = 1000;
+    private const int CatchUpBatch = 256;
     private readonly SemaphoreSlim _listenerGate = new(1, 1);
+    private readonly SemaphoreSlim _deliverGate = new(1, 1);
+    private readonly SeenIds _seen = new(16 * CatchUpSlack);
+    private readonly CancellationTokenSource _disposing = new();
     private PostgresListener? _listener;
+    private long? _highestSeen;
 
     /// <summary>Creates the driver; the table is created and LISTEN started on first use.</summary>
     public PostgresPubSub(NpgsqlDataSource dataSource, TimeProvider time, BackendDriverOptions options, ILogger<PostgresPubSub>? logger = null)
@@ -100,6 +108,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync();
         await _purge.DisposeAsync();
         await _subscriptions.CloseAllAsync();
         if (_listener is { } listener)
@@ -108,21 +117,37 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
         }
 
         _listenerGate.Dispose();
+        _deliverGate.Dispose();
+        _disposing.Dispose();
     }
 
-    private async Task EnsureListeningAsync(CancellationToken cancellation)
+    /// <summary>Starts listening unless a listener runs; a listener that replaces a lost one first delivers what it missed.</summary>
+    /// <returns>How many missed messages were delivered.</returns>
+    private async Task<int> EnsureListeningAsync(CancellationToken cancellation)
     {
         await _listenerGate.WaitAsync(cancellation);
         try
         {
             if (_listener is { Completion.IsCompleted: false })
             {
-                return;
+                return 0;
             }
 
             var listener = await PostgresListener.StartAsync(_dataSource, DeliverAsync, cancellation);
+            var caughtUp = 0;
+            try
+            {
+                caughtUp = await CatchUpAsync(cancellation);
+            }
+            catch
+            {
+                await listener.DisposeAsync();
+                throw;
+            }
+
             _listener = listener;
             _ = WatchAsync(listener);
+            return caughtUp;
         }
         finally
         {
@@ -140,14 +165,119 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
         {
             BackendLog.ListenerLost(_logger, BackendName, e);
             _dataSource.Clear();
-            await _subscriptions.CloseAllAsync(new BackendUnavailableException(BackendName, "notification connection lost: " + e.Message, e));
+            await ListenAgainAsync(e);
+        }
+    }
+
+    /// <summary>Retries, backing off, while anyone subscribes; past the reconnect window the subscriptions end.</summary>
+    private async Task ListenAgainAsync(Exception cause)
+    {
+        var started = _time.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(100);
+        while (!_disposing.IsCancellationRequested && _subscriptions.All.Any())
+        {
+            try
+            {
+                BackendLog.ListenerRestored(_logger, BackendName, await EnsureListeningAsync(_disposing.Token));
+                return;
+            }
+            catch (Exception e) when (!_disposing.IsCancellationRequested)
+            {
+                cause = e; // whatever it is, the window bounds the retries
+            }
+
+            if (_time.GetElapsedTime(started) >= _options.ListenerReconnectWindow)
+            {
+                BackendLog.ListenerGaveUp(_logger, BackendName, _options.ListenerReconnectWindow.TotalSeconds, cause);
+                await _subscriptions.CloseAllAsync(new BackendUnavailableException(BackendName, "notification connection lost: " + cause.Message, cause));
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(pause, _time, _disposing.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+
+    /// <summary>
+    /// On the first listener, remembers the highest message id (later ones are notified); on a later one,
+    /// delivers the messages published since the last one seen, in id order.
+    /// </summary>
+    private async Task<int> CatchUpAsync(CancellationToken cancellation)
+    {
+        await _deliverGate.WaitAsync(cancellation);
+        try
+        {
+            if (_highestSeen is not { } highest)
+            {
+                await using var command = _dataSource.CreateCommand(HighestId);
+                _highestSeen = (long)(await command.ExecuteScalarAsync(cancellation))!;
+                return 0;
+            }
+
+            var delivered = 0;
+            var after = highest - CatchUpSlack;
+            while (true)
+            {
+                await using var command = _dataSource.CreateCommand(IdsAfter);
+                command.Parameters.AddWithValue("after", after);
+                command.Parameters.AddWithValue("limit", CatchUpBatch);
+                var ids = new List<long>();
+                await using (var reader = await command.ExecuteReaderAsync(cancellation))
+                {
+                    while (await reader.ReadAsync(cancellation))
+                    {
+                        ids.Add(reader.GetInt64(0));
+                    }
+                }
+
+                delivered += await DeliverUnseenAsync(ids, cancellation);
+                if (ids.Count < CatchUpBatch)
+                {
+                    return delivered;
+                }
+
+                after = ids[^1];
+            }
+        }
+        finally
+        {
+            _deliverGate.Release();
         }
     }
 
     private async Task DeliverAsync(IReadOnlyList<long> ids, CancellationToken cancellation)
     {
+        await _deliverGate.WaitAsync(cancellation);
+        try
+        {
+            await DeliverUnseenAsync(ids, cancellation);
+        }
+        finally
+        {
+            _deliverGate.Release();
+        }
+    }
+
+    /// <summary>Fans out the messages of <paramref name="ids"/> not delivered before, in the given order; returns how many.</summary>
+    private async Task<int> DeliverUnseenAsync(IReadOnlyList<long> ids, CancellationToken cancellation)
+    {
+        var unseen = ids.Where(_seen.Add).ToList();
+        if (unseen.Count == 0)
+        {
+            return 0;
+        }
+
+        _highestSeen = Math.Max(_highestSeen ?? 0, unseen.Max());
         await using var command = _dataSource.CreateCommand(Fetch);
-        command.Parameters.AddWithValue("ids", ids.ToArray());
+        command.Parameters.AddWithValue("ids", unseen.ToArray());
         var rows = new Dictionary<long, (string Namespace, PubSubMessage Message)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellation))
         {
@@ -161,13 +291,15 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
             }
         }
 
-        foreach (var id in ids)
+        foreach (var id in unseen)
         {
             if (rows.TryGetValue(id, out var row) && _subscriptions.Find(row.Namespace, row.Message.Topic) is { } subscribers)
             {
                 subscribers.Offer(row.Message);
             }
         }
+
+        return unseen.Count;
     }
 
     private Task<T> RunAsync<T>(Func<Task<T>> operation) =>
@@ -185,5 +317,29 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
         await command.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
         BackendLog.SchemaReady(_logger, "postgres pub/sub");
+    }
+}
+
+/// <summary>The last <c>capacity</c> message ids handed to subscribers, so a catch-up never delivers one twice.</summary>
+internal sealed class SeenIds(int capacity)
+{
+    private readonly HashSet<long> _ids = [];
+    private readonly Queue<long> _order = new();
+
+    /// <summary>Records <paramref name="id"/>; false when it was seen already.</summary>
+    public bool Add(long id)
+    {
+        if (!_ids.Add(id))
+        {
+            return false;
+        }
+
+        _order.Enqueue(id);
+        if (_order.Count > capacity)
+        {
+            _ids.Remove(_order.Dequeue());
+        }
+
+        return true;
     }
 }

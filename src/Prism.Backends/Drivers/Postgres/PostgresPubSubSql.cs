@@ -27,6 +27,10 @@ internal static class PostgresPubSubSql
 
     public const string Listen = $"LISTEN {Channel}";
 
+    public const string HighestId = "SELECT coalesce(max(id), 0) FROM prism_pubsub_messages";
+
+    public const string IdsAfter = "SELECT id FROM prism_pubsub_messages WHERE id > @after ORDER BY id LIMIT @limit";
+
     public const string Fetch = "SELECT id, namespace, topic, payload, metadata, published_at FROM prism_pubsub_messages WHERE id = ANY(@ids)";
 
     public const string Purge = "DELETE FROM prism_pubsub_messages WHERE published_at < @before";
