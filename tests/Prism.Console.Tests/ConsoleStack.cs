@@ -19,7 +19,7 @@ namespace Prism.WebConsole.Tests;
 /// The identity provider runs the built-in development file with the console's redirect URI
 /// pointed at this console's port.
 /// </summary>
-public sealed class ConsoleStack : IAsyncLifetime
+public class ConsoleStack : IAsyncLifetime
 {
     public const string Password = "devpass";
     public const string Developer = "dev@local.prism";
@@ -73,8 +73,8 @@ public sealed class ConsoleStack : IAsyncLifetime
         ConsoleUrl = $"http://127.0.0.1:{consolePort}";
 
         var dexConfig = Path.Combine(_home.Path, "identity-config.yaml");
-        await File.WriteAllTextAsync(dexConfig, DexConfigReader.BuiltInText()
-            .Replace("http://localhost:8090/signin-oidc", ConsoleUrl + "/signin-oidc", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(dexConfig, IdentityConfig(DexConfigReader.BuiltInText()
+            .Replace("http://localhost:8090/signin-oidc", ConsoleUrl + "/signin-oidc", StringComparison.Ordinal)));
 
         _apps.Add(await ModuleApp.StartAsync(new IdentityModule(), new Dictionary<string, string?>
         {
@@ -119,6 +119,9 @@ public sealed class ConsoleStack : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Timeout = 60_000 });
     }
+
+    /// <summary>The identity provider's Dex config; a derived stack may change it.</summary>
+    protected virtual string IdentityConfig(string builtIn) => builtIn;
 
     /// <summary>A fresh browser context (no cookies) with one page; every wait in it times out after 20 s.</summary>
     public async Task<IPage> NewPageAsync()

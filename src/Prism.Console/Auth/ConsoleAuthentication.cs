@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -12,7 +11,8 @@ namespace Prism.WebConsole.Auth;
 /// <summary>
 /// Sign-in: ASP.NET Core's OpenID Connect handler (authorization code + PKCE, confidential client)
 /// against the configured issuer, and an encrypted HttpOnly SameSite=Lax session cookie that keeps
-/// the tokens. The cookie never outlives the access token.
+/// the tokens. The access token is renewed with the refresh token before it expires
+/// (<see cref="SessionRenewal"/>); the session lasts at most <see cref="SessionLifetime"/>.
 /// </summary>
 public static partial class ConsoleAuthentication
 {
@@ -25,8 +25,11 @@ public static partial class ConsoleAuthentication
     /// <summary>Claim that names the user on pages (and in admin's audit, from the access token).</summary>
     public const string NameClaim = "email";
 
-    /// <summary>Scopes asked for: the profile and the groups admin maps to roles.</summary>
-    public static IReadOnlyList<string> Scopes { get; } = ["openid", "email", "profile", "groups"];
+    /// <summary>Longest a sign-in lasts, however often its token is renewed: a working day.</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>Scopes asked for: the profile, the groups admin maps to roles, and a refresh token.</summary>
+    public static IReadOnlyList<string> Scopes { get; } = ["openid", "email", "profile", "groups", "offline_access"];
 
     /// <summary>Registers cookie and OpenID Connect authentication.</summary>
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options)
@@ -45,7 +48,8 @@ public static partial class ConsoleAuthentication
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.Cookie.SecurePolicy = secure;
                 o.SlidingExpiration = false;
-                o.Events.OnValidatePrincipal = RejectExpiredAccessToken;
+                o.ExpireTimeSpan = SessionLifetime;
+                o.Events.OnValidatePrincipal = SessionRenewal.ValidateAsync;
             })
             .AddOpenIdConnect(o =>
             {
@@ -64,7 +68,7 @@ public static partial class ConsoleAuthentication
                 }
 
                 o.SaveTokens = true;
-                o.UseTokenLifetime = true;
+                o.UseTokenLifetime = false; // the cookie outlives one access token: SessionRenewal renews it
                 o.GetClaimsFromUserInfoEndpoint = false;
                 o.MapInboundClaims = false;
                 o.DisableTelemetry = true;
@@ -121,17 +125,5 @@ public static partial class ConsoleAuthentication
         await context.Response.WriteAsync(Pages.Html.Bare("Sign-in failed",
             $"<p class=\"error\" role=\"alert\">The identity provider did not sign you in: {Pages.Html.E(context.Failure?.Message)}</p>" +
             "<p><a href=\"/\">Try again</a></p>"));
-    }
-
-    /// <summary>Ends the session once the access token it holds has expired, so the next page signs in again.</summary>
-    private static async Task RejectExpiredAccessToken(CookieValidatePrincipalContext context)
-    {
-        var expiresAt = context.Properties.GetTokenValue("expires_at");
-        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        if (expiresAt is not null && DateTimeOffset.TryParse(expiresAt, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var expires) && expires <= now)
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        }
     }
 }
