@@ -2,7 +2,7 @@ using System.Globalization;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Hosting.Modules;
 using Prism.Proxy;
 using Prism.Proxy.Bench;
@@ -39,7 +39,7 @@ var bare = await BareGrpcServer.StartAsync(FreePort.Next());
 try
 {
     const string Namespace = "bench";
-    await proxy.Services.GetRequiredService<IAdminStore>().CreateNamespaceAsync(
+    await proxy.Services.GetRequiredService<IControlStore>().CreateNamespaceAsync(
         new NamespaceRecord(Namespace, "benchmark", ["keyvalue"], new Dictionary<string, string> { ["keyvalue"] = backend }, [],
             NamespaceQuotas.Defaults, new Dictionary<string, string>(), 1, "bench", DateTimeOffset.UtcNow, "bench", DateTimeOffset.UtcNow),
         new AuditRecord(Guid.NewGuid(), DateTimeOffset.UtcNow, "bench", [], "CreateNamespace", "namespace", Namespace, Namespace, null, true, null, "OK",

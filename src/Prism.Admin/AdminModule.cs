@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Posture;
@@ -38,7 +38,7 @@ public sealed class AdminModule : PrismModule
 
     /// <inheritdoc />
     public override Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredService<IAdminStore>().MigrateAsync(cancellationToken);
+        services.GetRequiredService<IControlStore>().MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
     public override IEnumerable<InsecureDefault> InsecureDefaults(IServiceProvider services)

@@ -12,7 +12,7 @@ using Prism.Admin.Grpc;
 using Prism.Admin.Namespaces;
 using Prism.Admin.Operations;
 using Prism.Admin.Paging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Security;
 
@@ -27,7 +27,7 @@ public static class AdminServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
-        services.AddPrismAdminStore(configuration);
+        services.AddPrismControlStore(configuration);
         services.AddPrismBackends();
 
         var cursorKey = configuration[AdminSettings.CursorKey.Key] is { Length: > 0 } key ? key : AdminSettings.DevelopmentCursorKey;
@@ -54,7 +54,7 @@ public static class AdminServiceCollectionExtensions
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024)
             .AddServiceOptions<AdminGrpcService>(o => o.Interceptors.Add<AdminCallInterceptor>());
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<AdminStoreHealthCheck>("admin-store");
+        services.AddGrpcHealthChecks().AddCheck<ControlStoreHealthCheck>("control-store");
         return services;
     }
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Posture;
@@ -40,7 +40,7 @@ public sealed class ProxyModule : PrismModule
     /// <summary>Prepares the store schema and reads maintenance and drain state before the first call.</summary>
     public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<IAdminStore>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await services.GetRequiredService<ControlStateMonitor>().PollAsync(cancellationToken);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Proxy.Control;
 using Prism.Proxy.Grpc;
@@ -24,7 +24,7 @@ public static class ProxyServiceCollectionExtensions
         var options = ProxyOptions.Read(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
-        services.AddPrismAdminStore(configuration);
+        services.AddPrismControlStore(configuration);
         services.AddPrismBackends();
 
         services.TryAddSingleton(options);
@@ -47,7 +47,7 @@ public static class ProxyServiceCollectionExtensions
             o.Interceptors.Add<ProxyErrorInterceptor>();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<AdminStoreHealthCheck>("admin-store");
+        services.AddGrpcHealthChecks().AddCheck<ControlStoreHealthCheck>("control-store");
         return services;
     }
 

@@ -30,11 +30,11 @@ public static class ProxySettings
 
     /// <summary>Control-state poll interval.</summary>
     public static readonly Setting ControlPollMs = new("PRISM_PROXY_CONTROL_POLL_MS", "proxy:control_poll_ms", "500",
-        "Milliseconds between reads of maintenance and drain state from the admin store.");
+        "Milliseconds between reads of maintenance and drain state from the control store.");
 
     /// <summary>Session flush interval.</summary>
     public static readonly Setting SessionFlushMs = new("PRISM_PROXY_SESSION_FLUSH_MS", "proxy:session_flush_ms", "1000",
-        "Milliseconds between writes of session counters to the admin store; terminations by an operator are noticed at the same pace.");
+        "Milliseconds between writes of session counters to the control store; terminations by an operator are noticed at the same pace.");
 
     /// <summary>Idle time after which a session is closed.</summary>
     public static readonly Setting SessionIdleSeconds = new("PRISM_PROXY_SESSION_IDLE_S", "proxy:session_idle_s", "300",
@@ -42,7 +42,7 @@ public static class ProxySettings
 
     /// <summary>Namespace cache lifetime.</summary>
     public static readonly Setting NamespaceRefreshMs = new("PRISM_PROXY_NAMESPACE_REFRESH_MS", "proxy:namespace_refresh_ms", "1000",
-        "Milliseconds a namespace read from the admin store is used before it is read again; unknown namespaces are looked up on every call.");
+        "Milliseconds a namespace read from the control store is used before it is read again; unknown namespaces are looked up on every call.");
 
     /// <summary>Every proxy setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =

@@ -145,7 +145,7 @@ public partial class DeployKustomizeTests
         Assert.Equal("production", assembled.ConfigMaps["prism-config"]["PRISM_ENV"]);
         var proxy = assembled.Deployments.Single(d => DeployTree.NameOf(d.Document) == "prism-proxy").Document;
         Assert.True(int.Parse(DeployTree.Scalar((YamlMappingNode)DeployTree.Child(proxy, "spec")!, "replicas")!) > 1);
-        // Stateless: shared state in the PostgreSQL admin store, nothing persistent in the pod.
+        // Stateless: shared state in the PostgreSQL control store, nothing persistent in the pod.
         Assert.Contains(EnvironmentOf(proxy), e => e.Name == "PRISM_DATABASE_URL" && e.FromSecret);
         Assert.DoesNotContain("persistentVolumeClaim", File.ReadAllText(assembled.Deployments.First(d => DeployTree.NameOf(d.Document) == "prism-proxy").File), StringComparison.Ordinal);
     }

@@ -5,7 +5,7 @@ using Prism.Proxy.Tests.Support;
 
 namespace Prism.Proxy.Tests;
 
-/// <summary>Namespace changes made in the admin store apply to a running proxy without a restart.</summary>
+/// <summary>Namespace changes made in the control store apply to a running proxy without a restart.</summary>
 public class AdminChangeTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerFixture>
 {
     private ProxyServer Server => fixture.Server;

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Interfaces.KeyValue;
 using Prism.Proxy.Control;
 using Prism.Proxy.Tests.Support;
@@ -112,7 +112,7 @@ public class ControlTests
         }
     }
 
-    internal static async Task<SessionRecord> SessionOfAsync(IAdminStore store, string identity)
+    internal static async Task<SessionRecord> SessionOfAsync(IControlStore store, string identity)
     {
         var page = await store.ListSessionsAsync(new PageRequest(100, null), null, includeInactive: true, CancellationToken.None).WaitAsync(Timeouts.Await);
         return page.Items.Single(s => s.Identity == identity);

@@ -1,5 +1,5 @@
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Audit;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Audit;
 
@@ -12,11 +12,11 @@ public sealed class AuditWriter : IAsyncDisposable
 {
     private const int MaxBatch = 512;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IAdminStore _store;
+    private readonly IControlStore _store;
     private readonly Task _loop;
 
     /// <summary>Starts the writer loop.</summary>
-    public AuditWriter(IAdminStore store)
+    public AuditWriter(IControlStore store)
     {
         _store = store;
         _loop = Task.Run(WriteLoopAsync);

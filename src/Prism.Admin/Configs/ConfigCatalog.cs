@@ -4,12 +4,12 @@ using System.Text;
 using Prism.Admin.Audit;
 using Prism.Admin.Calls;
 using Prism.Admin.Namespaces;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Configs;
 
 /// <summary>Config use cases. Content is validated as its format and never written to the audit trail.</summary>
-public sealed class ConfigCatalog(IAdminStore store, AuditEntries audit, TimeProvider time)
+public sealed class ConfigCatalog(IControlStore store, AuditEntries audit, TimeProvider time)
 {
     private const string Resource = "config";
 

@@ -3,7 +3,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 using Prism.Admin.Audit;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Security;
 using Prism.Security.Tokens;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Admin.V1;
 
 namespace Prism.Admin.Grpc;

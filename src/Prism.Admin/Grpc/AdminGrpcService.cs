@@ -4,7 +4,7 @@ using Prism.Admin.Configs;
 using Prism.Admin.Namespaces;
 using Prism.Admin.Operations;
 using Prism.Admin.Paging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Admin.V1;
 using Prism.Backends;
 using Prism.Backends.Health;

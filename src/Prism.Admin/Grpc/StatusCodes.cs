@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Grpc;
 

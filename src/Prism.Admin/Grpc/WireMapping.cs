@@ -1,6 +1,6 @@
 using Google.Protobuf.Collections;
 using Google.Protobuf.WellKnownTypes;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Admin.V1;
 using Prism.Backends;
 using Prism.Backends.Health;

@@ -1,12 +1,12 @@
 using Prism.Admin.Audit;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 
 namespace Prism.Admin.Namespaces;
 
 /// <summary>Namespace use cases: validation, ownership fields, versioning and the audit entry of each change.</summary>
-public sealed class NamespaceCatalog(IAdminStore store, AuditEntries audit, BackendCatalog backends, TimeProvider time)
+public sealed class NamespaceCatalog(IControlStore store, AuditEntries audit, BackendCatalog backends, TimeProvider time)
 {
     private const string Resource = "namespace";
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Backends;
 
 namespace Prism.Admin.Namespaces;

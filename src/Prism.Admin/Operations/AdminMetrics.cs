@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Operations;
 
@@ -8,7 +8,7 @@ namespace Prism.Admin.Operations;
 public sealed record AdminMetric(string Name, double Value, IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>Counts from the store and this process, for GetMetrics.</summary>
-public sealed class AdminMetrics(IAdminStore store)
+public sealed class AdminMetrics(IControlStore store)
 {
     private const int PageSize = 1000;
 

@@ -1,11 +1,11 @@
 using Prism.Admin.Audit;
 using Prism.Admin.Calls;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Operations;
 
 /// <summary>Sessions the proxies report, and their termination.</summary>
-public sealed class SessionDirectory(IAdminStore store, AuditEntries audit)
+public sealed class SessionDirectory(IControlStore store, AuditEntries audit)
 {
     private const string Resource = "session";
 

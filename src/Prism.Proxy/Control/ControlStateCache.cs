@@ -1,9 +1,9 @@
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Proxy.Control;
 
 /// <summary>
-/// The maintenance and drain state this proxy obeys, as last read from the admin store.
+/// The maintenance and drain state this proxy obeys, as last read from the control store.
 /// Read on every call, written only by <see cref="ControlStateMonitor"/>.
 /// </summary>
 public sealed class ControlStateCache

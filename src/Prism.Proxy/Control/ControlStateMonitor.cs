@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Proxy.Routing;
 using Prism.Proxy.Sessions;
 
 namespace Prism.Proxy.Control;
 
 /// <summary>
-/// Reads maintenance and drain state from the admin store every <see cref="ProxyOptions.ControlPollInterval"/>,
+/// Reads maintenance and drain state from the control store every <see cref="ProxyOptions.ControlPollInterval"/>,
 /// so every proxy sharing the store obeys an operator within one interval. Entering maintenance ends
 /// open streams; a drain past its deadline closes every session.
 /// </summary>
 public sealed partial class ControlStateMonitor(
-    IAdminStore store,
+    IControlStateSource store,
     ControlStateCache cache,
     SessionRegistry sessions,
     ProxyOptions options,
@@ -74,7 +74,7 @@ public sealed partial class ControlStateMonitor(
     }
 
     [LoggerMessage(EventId = 8010, EventName = "ControlStoreUnavailable", Level = LogLevel.Warning,
-        Message = "Reading maintenance and drain state from the admin store failed; the last known state stays in force")]
+        Message = "Reading maintenance and drain state from the control store failed; the last known state stays in force")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 8011, EventName = "MaintenanceEntered", Level = LogLevel.Information,

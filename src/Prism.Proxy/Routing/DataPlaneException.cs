@@ -18,7 +18,7 @@ public enum DataPlaneFailure
     /// <summary>The namespace does not offer the pattern or its backend lacks the capability (UNIMPLEMENTED).</summary>
     Unimplemented,
 
-    /// <summary>Maintenance, drain, or a backend or the admin store is down (UNAVAILABLE).</summary>
+    /// <summary>Maintenance, drain, or a backend or the control store is down (UNAVAILABLE).</summary>
     Unavailable,
 
     /// <summary>A subscriber fell too far behind (RESOURCE_EXHAUSTED).</summary>

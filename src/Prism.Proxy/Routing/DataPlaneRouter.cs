@@ -1,4 +1,4 @@
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Proxy.Control;
 using Prism.Proxy.Sessions;
 using Prism.Security.Tokens;

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Proxy.Routing;
 
 /// <summary>
-/// Namespaces read from the admin store and kept for <see cref="ProxyOptions.NamespaceRefreshInterval"/>.
+/// Namespaces read from the control store and kept for <see cref="ProxyOptions.NamespaceRefreshInterval"/>.
 /// A stale entry is served while one background read refreshes it, so admin changes apply without a
 /// restart and without a store round trip on the hot path; an unknown name is looked up on every call,
 /// so a namespace created after the proxy started is usable at once.
 /// </summary>
-public sealed partial class NamespaceDirectory(IAdminStore store, ProxyOptions options, TimeProvider time, ILogger<NamespaceDirectory> logger)
+public sealed partial class NamespaceDirectory(INamespaceSource store, ProxyOptions options, TimeProvider time, ILogger<NamespaceDirectory> logger)
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -70,12 +70,12 @@ public sealed partial class NamespaceDirectory(IAdminStore store, ProxyOptions o
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
         {
             LogStoreUnavailable(logger, e, name);
-            throw new DataPlaneException(DataPlaneFailure.Unavailable, "the admin store is unavailable; namespace configuration cannot be read", e);
+            throw new DataPlaneException(DataPlaneFailure.Unavailable, "the control store is unavailable; namespace configuration cannot be read", e);
         }
     }
 
     [LoggerMessage(EventId = 8001, EventName = "NamespaceStoreUnavailable", Level = LogLevel.Warning,
-        Message = "Reading namespace {Namespace} from the admin store failed")]
+        Message = "Reading namespace {Namespace} from the control store failed")]
     private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string @namespace);
 
     private sealed class Entry(NamespaceRecord record, long loadedAt)

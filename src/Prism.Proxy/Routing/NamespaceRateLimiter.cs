@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Proxy.Routing;
 

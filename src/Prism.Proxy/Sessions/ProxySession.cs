@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Proxy.Routing;
 
 namespace Prism.Proxy.Sessions;
 
 /// <summary>
-/// One token × namespace on this proxy: counters kept in memory (flushed to the admin store by
+/// One token × namespace on this proxy: counters kept in memory (flushed to the control store by
 /// <see cref="SessionRegistry"/>), open streams, and whether an operator terminated it.
 /// </summary>
 public sealed class ProxySession

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Proxy.Control;
 using Prism.Proxy.Routing;
 using Prism.Security;
@@ -15,7 +15,7 @@ namespace Prism.Proxy.Sessions;
 /// notices terminations by operators and closes idle sessions.
 /// </summary>
 public sealed partial class SessionRegistry(
-    IAdminStore store,
+    ISessionLedger store,
     ControlStateCache control,
     ProxyOptions options,
     TimeProvider time,
@@ -200,6 +200,6 @@ public sealed partial class SessionRegistry(
     private static partial void LogTerminated(ILogger logger, string sessionId, string terminatedBy, string reason);
 
     [LoggerMessage(EventId = 8022, EventName = "SessionStoreFailed", Level = LogLevel.Warning,
-        Message = "Recording session {SessionId} in the admin store failed; retrying at the next flush")]
+        Message = "Recording session {SessionId} in the control store failed; retrying at the next flush")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string sessionId);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Prism.Admin.Store;
+using Prism.ControlStore;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
 using Prism.Testing;
@@ -50,8 +50,8 @@ public sealed class ProxyServer : IAsyncDisposable
 
     public PubSubBasicInterface.PubSubBasicInterfaceClient PubSub { get; }
 
-    /// <summary>The admin store the proxy reads (the same one an admin module with the same home or database uses).</summary>
-    public IAdminStore Store => App.Services.GetRequiredService<IAdminStore>();
+    /// <summary>The control store the proxy reads (the same one an admin module with the same home or database uses).</summary>
+    public IControlStore Store => App.Services.GetRequiredService<IControlStore>();
 
     /// <summary>
     /// Starts a proxy. Pass <paramref name="issuer"/> and <paramref name="home"/> to share them with

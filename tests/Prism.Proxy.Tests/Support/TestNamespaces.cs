@@ -1,8 +1,8 @@
-using Prism.Admin.Store;
+using Prism.ControlStore;
 
 namespace Prism.Proxy.Tests.Support;
 
-/// <summary>Namespaces written straight into the admin store, as the admin module would.</summary>
+/// <summary>Namespaces written straight into the control store, as the admin module would.</summary>
 public static class TestNamespaces
 {
     private static int _counter;
@@ -23,7 +23,7 @@ public static class TestNamespaces
             new Dictionary<string, string>());
 
     /// <summary>Creates <paramref name="record"/> in <paramref name="store"/>.</summary>
-    public static async Task<NamespaceRecord> CreateAsync(this IAdminStore store, NamespaceRecord record)
+    public static async Task<NamespaceRecord> CreateAsync(this IControlStore store, NamespaceRecord record)
     {
         using var timeout = new CancellationTokenSource(Timeouts.Await);
         return await store.CreateNamespaceAsync(record, Audit("CreateNamespace"), timeout.Token);

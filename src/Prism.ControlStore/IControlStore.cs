@@ -1,0 +1,97 @@
+namespace Prism.ControlStore;
+
+/// <summary>
+/// Durable state of the control plane. Every mutation takes the audit entry that records it
+/// and commits both in one transaction, so a crash never leaves one without the other.
+/// Implementations: SQLite (default) and PostgreSQL; both pass one shared test suite.
+/// </summary>
+public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, IControlStateSource
+{
+    /// <summary>Namespaces ordered by name.</summary>
+    Task<Page<NamespaceRecord>> ListNamespacesAsync(PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new namespace with version 1.</summary>
+    /// <exception cref="ResourceAlreadyExistsException">The name is taken.</exception>
+    Task<NamespaceRecord> CreateNamespaceAsync(NamespaceRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a namespace when its stored version equals <paramref name="record"/>'s version; the result has version + 1.</summary>
+    /// <exception cref="ResourceNotFoundException">No such namespace.</exception>
+    /// <exception cref="VersionConflictException">The stored version differs.</exception>
+    Task<NamespaceRecord> UpdateNamespaceAsync(NamespaceRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a namespace; <paramref name="expectedVersion"/> 0 deletes any version.</summary>
+    /// <exception cref="ResourceNotFoundException">No such namespace.</exception>
+    /// <exception cref="VersionConflictException">The stored version differs.</exception>
+    Task DeleteNamespaceAsync(string name, long expectedVersion, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Gets a config, or null.</summary>
+    Task<ConfigRecord?> GetConfigAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Configs ordered by name.</summary>
+    Task<Page<ConfigRecord>> ListConfigsAsync(PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="CreateNamespaceAsync"/>.</summary>
+    Task<ConfigRecord> CreateConfigAsync(ConfigRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="UpdateNamespaceAsync"/>.</summary>
+    Task<ConfigRecord> UpdateConfigAsync(ConfigRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="DeleteNamespaceAsync"/>.</summary>
+    Task DeleteConfigAsync(string name, long expectedVersion, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Sessions ordered by id, optionally of one namespace, active ones only unless <paramref name="includeInactive"/>.</summary>
+    Task<Page<SessionRecord>> ListSessionsAsync(PageRequest page, string? @namespace, bool includeInactive, CancellationToken cancellationToken);
+
+    /// <summary>Marks a session terminated.</summary>
+    /// <exception cref="ResourceNotFoundException">No such session.</exception>
+    Task<SessionRecord> TerminateSessionAsync(string id, string terminatedBy, string reason, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Sets maintenance mode.</summary>
+    Task<MaintenanceState> SetMaintenanceAsync(MaintenanceState state, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Starts or ends a drain.</summary>
+    Task<DrainState> SetDrainAsync(DrainState state, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Appends an entry that goes with no mutation: reads, failures and denials.</summary>
+    Task<AuditRecord> AppendAuditAsync(AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Appends several such entries in one transaction (group commit), in list order.</summary>
+    Task AppendAuditBatchAsync(IReadOnlyList<AuditRecord> audits, CancellationToken cancellationToken);
+
+    /// <summary>Audit entries matching <paramref name="query"/>, in sequence order.</summary>
+    Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>The store's schema: every process that uses the store runs the same migrations.</summary>
+public interface IStoreSchema
+{
+    /// <summary>Creates or upgrades the schema. Safe to run concurrently from several processes.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when the store answers a trivial query.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Reads namespaces: what the data plane routes by.</summary>
+public interface INamespaceSource
+{
+    /// <summary>Gets a namespace, or null.</summary>
+    Task<NamespaceRecord?> GetNamespaceAsync(string name, CancellationToken cancellationToken);
+}
+
+/// <summary>Sessions as proxies record them.</summary>
+public interface ISessionLedger
+{
+    /// <summary>Inserts or updates a session and its counters (written by proxies).</summary>
+    Task UpsertSessionAsync(SessionRecord session, CancellationToken cancellationToken);
+
+    /// <summary>Gets a session, or null.</summary>
+    Task<SessionRecord?> GetSessionAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>Maintenance and drain state, obeyed by every proxy reading the same store.</summary>
+public interface IControlStateSource
+{
+    /// <summary>Maintenance and drain state.</summary>
+    Task<ControlState> GetControlStateAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,118 @@
+namespace Prism.ControlStore;
+
+/// <summary>A namespace as stored: the unit of data-plane routing and access.</summary>
+public sealed record NamespaceRecord(
+    string Name,
+    string Description,
+    IReadOnlyList<string> Patterns,
+    IReadOnlyDictionary<string, string> Backends,
+    IReadOnlyList<string> AccessGroups,
+    NamespaceQuotas Quotas,
+    IReadOnlyDictionary<string, string> Labels,
+    long Version,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string UpdatedBy,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Per-namespace limits; 0 means the server default.</summary>
+public sealed record NamespaceQuotas(long MaxKeys, long MaxValueBytes, int MaxRequestsPerSecond)
+{
+    /// <summary>No explicit limits.</summary>
+    public static NamespaceQuotas Defaults { get; } = new(0, 0, 0);
+}
+
+/// <summary>A named configuration document (YAML or JSON).</summary>
+public sealed record ConfigRecord(
+    string Name,
+    string Description,
+    string Format,
+    string Content,
+    IReadOnlyDictionary<string, string> Labels,
+    long Version,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string UpdatedBy,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Lifecycle of a data-plane session.</summary>
+public enum SessionStatus
+{
+    /// <summary>Serving requests.</summary>
+    Active = 1,
+
+    /// <summary>Ended by an operator; the proxy closes its streams and rejects its calls.</summary>
+    Terminated = 2,
+
+    /// <summary>Ended by the client or the proxy.</summary>
+    Closed = 3,
+}
+
+/// <summary>One client identity using one namespace through one proxy, with its counters.</summary>
+public sealed record SessionRecord(
+    string Id,
+    string Identity,
+    string? ClientId,
+    string Namespace,
+    string ProxyId,
+    SessionStatus Status,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastActivity,
+    long Requests,
+    long BytesIn,
+    long BytesOut,
+    string? TerminatedBy,
+    string? TerminationReason);
+
+/// <summary>One audit entry (RFC-010 fields). <see cref="Sequence"/> is assigned by the store.</summary>
+public sealed record AuditRecord(
+    Guid Id,
+    DateTimeOffset Timestamp,
+    string Actor,
+    IReadOnlyList<string> ActorGroups,
+    string Operation,
+    string ResourceType,
+    string ResourceId,
+    string? Namespace,
+    string? RequestId,
+    bool Success,
+    string? Error,
+    string StatusCode,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>Position in the log, increasing; 0 until stored.</summary>
+    public long Sequence { get; init; }
+}
+
+/// <summary>Maintenance mode, shared by every proxy reading the same store.</summary>
+public sealed record MaintenanceState(bool Enabled, string Message, string? SetBy, DateTimeOffset? SetAt)
+{
+    /// <summary>Not in maintenance.</summary>
+    public static MaintenanceState Off { get; } = new(false, "", null, null);
+}
+
+/// <summary>Drain request: proxies refuse new sessions and close existing ones at <see cref="Deadline"/>.</summary>
+public sealed record DrainState(bool Draining, string Message, DateTimeOffset? Deadline, string? SetBy)
+{
+    /// <summary>Not draining.</summary>
+    public static DrainState Off { get; } = new(false, "", null, null);
+}
+
+/// <summary>Everything the data plane obeys, read in one query.</summary>
+public sealed record ControlState(MaintenanceState Maintenance, DrainState Drain);
+
+/// <summary>Keyset page request: items after <see cref="AfterKey"/> (exclusive), ordered by key.</summary>
+public sealed record PageRequest(int PageSize, string? AfterKey);
+
+/// <summary>One page; <see cref="LastKey"/> is null when nothing follows.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? LastKey);
+
+/// <summary>Audit filters; entries come in sequence order after <see cref="AfterSequence"/>.</summary>
+public sealed record AuditQuery(
+    string? Actor = null,
+    string? Operation = null,
+    string? Namespace = null,
+    DateTimeOffset? Since = null,
+    DateTimeOffset? Until = null,
+    long AfterSequence = 0,
+    int Limit = 100);
