@@ -40,7 +40,7 @@ try
 {
     const string Namespace = "bench";
     await proxy.Services.GetRequiredService<IControlStore>().CreateNamespaceAsync(
-        new NamespaceRecord(Namespace, "benchmark", ["keyvalue"], new Dictionary<string, string> { ["keyvalue"] = backend }, [],
+        new NamespaceRecord(Namespace, "benchmark", ["keyvalue"], NamespaceRecord.PrimarySlots(new Dictionary<string, string> { ["keyvalue"] = backend }), [],
             NamespaceQuotas.Defaults, new Dictionary<string, string>(), 1, "bench", DateTimeOffset.UtcNow, "bench", DateTimeOffset.UtcNow),
         new AuditRecord(Guid.NewGuid(), DateTimeOffset.UtcNow, "bench", [], "CreateNamespace", "namespace", Namespace, Namespace, null, true, null, "OK",
             new Dictionary<string, string>()),

@@ -1,70 +1,64 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Prism.Backends.Instances;
+using Prism.Backends.Types;
 using Prism.Hosting.Settings;
 
 namespace Prism.Backends;
 
-/// <summary>The backends this deployment offers, with their connection settings.</summary>
+/// <summary>
+/// What the process configuration says about backends: the instances it defines (one per type,
+/// named after it, plus any under <c>backends:instances</c> in the config file) and the drivers' tuning.
+/// </summary>
 public sealed class BackendCatalog
 {
-    /// <summary>Reads backend settings.</summary>
+    /// <summary>Configuration section whose children are named instances: <c>backends:instances:NAME:type</c> and the type's settings.</summary>
+    public const string InstancesSection = "backends:instances";
+
+    /// <summary>Reads backend settings; a bad value throws naming its key and variable.</summary>
     public BackendCatalog(IConfiguration configuration, PrismHome home)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(home);
-        RedisConfiguration = ConnectionStrings.Redis(Value(configuration, BackendSettings.RedisUrl));
-        PostgresConnectionString = ConnectionStrings.Postgres(Value(configuration, BackendSettings.PostgresUrl));
-        NatsUrl = Value(configuration, BackendSettings.NatsUrl);
-        SqlitePath = configuration[BackendSettings.SqlitePath.Key] is { Length: > 0 } path ? path : Path.Combine(home.DataDirectory, "keyvalue.db");
-        HealthTimeout = TimeSpan.FromMilliseconds(double.Parse(Value(configuration, BackendSettings.HealthTimeout), CultureInfo.InvariantCulture));
+        HealthTimeout = TimeSpan.FromMilliseconds(Positive(configuration, BackendSettings.HealthTimeout));
         DriverOptions = new BackendDriverOptions(
             Positive(configuration, BackendSettings.SubscriberBuffer),
             TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PurgeInterval)),
             TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PubSubRetention)));
-        All =
-        [
-            new("memstore", "memstore", "in-process",
-                [Capabilities.KeyValueBasic, Capabilities.KeyValueTtl, Capabilities.KeyValueBatch, Capabilities.PubSubBasic]),
-            new("sqlite", "sqlite", "file://" + SqlitePath,
-                [Capabilities.KeyValueBasic, Capabilities.KeyValueTtl, Capabilities.KeyValueBatch]),
-            new("redis", "redis", ConnectionStrings.DisplayRedis(RedisConfiguration),
-                [Capabilities.KeyValueBasic, Capabilities.KeyValueTtl, Capabilities.KeyValueBatch]),
-            new("postgres", "postgres", ConnectionStrings.DisplayPostgres(PostgresConnectionString),
-                [Capabilities.KeyValueBasic, Capabilities.KeyValueTtl, Capabilities.KeyValueBatch, Capabilities.PubSubBasic]),
-            new("nats", "nats", ConnectionStrings.DisplayUrl(NatsUrl),
-                [Capabilities.PubSubBasic, Capabilities.PubSubDurable]),
-        ];
+        var instances = BuiltInBackendTypes.All.Select(t => t.DefaultInstance(configuration, home)).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (var section in configuration.GetSection(InstancesSection).GetChildren())
+        {
+            var values = section.GetChildren().Where(c => c.Key != "type" && c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
+            var spec = new BackendInstanceSpec(section.Key, section["type"] ?? "", values, BackendSource.Config);
+            try
+            {
+                BackendInstanceRules.Validate(spec);
+            }
+            catch (BackendSpecException e)
+            {
+                throw new InvalidOperationException($"'{InstancesSection}:{section.Key}' in the configuration: {e.Message}.", e);
+            }
+
+            instances[spec.Name] = spec;
+        }
+
+        Configured = [.. instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
     }
 
-    /// <summary>Every backend, in a stable order.</summary>
-    public IReadOnlyList<BackendDefinition> All { get; }
+    /// <summary>The instances the configuration defines, by name.</summary>
+    public IReadOnlyList<BackendInstanceSpec> Configured { get; }
 
-    /// <summary>StackExchange.Redis configuration string.</summary>
-    public string RedisConfiguration { get; }
-
-    /// <summary>Npgsql connection string.</summary>
-    public string PostgresConnectionString { get; }
-
-    /// <summary>NATS server URL.</summary>
-    public string NatsUrl { get; }
-
-    /// <summary>SQLite key-value file.</summary>
-    public string SqlitePath { get; }
-
-    /// <summary>How long a health check may take.</summary>
+    /// <summary>How long a health check or a connection attempt may take.</summary>
     public TimeSpan HealthTimeout { get; }
 
     /// <summary>Tuning shared by the drivers.</summary>
     public BackendDriverOptions DriverOptions { get; }
 
-    /// <summary>The backend called <paramref name="name"/>, or null.</summary>
-    public BackendDefinition? Find(string name) => All.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
+    /// <summary>The configured instance called <paramref name="name"/>, or null.</summary>
+    public BackendInstanceSpec? Find(string name) => Configured.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
 
     private static int Positive(IConfiguration configuration, Setting setting) =>
-        int.TryParse(Value(configuration, setting), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+        int.TryParse(configuration.Value(setting), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new InvalidOperationException($"{setting.Display} must be a positive whole number.");
-
-    private static string Value(IConfiguration configuration, Setting setting) =>
-        configuration[setting.Key] is { Length: > 0 } value ? value : setting.DefaultValue!;
 }

@@ -4,17 +4,16 @@ using Prism.Backends.Health;
 
 namespace Prism.Backends;
 
-/// <summary>Registration of the backend catalog, connections and health checks.</summary>
+/// <summary>Registration of the backend catalog, instances and health checks.</summary>
 public static class BackendServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="BackendCatalog"/>, <see cref="BackendConnections"/>, <see cref="BackendHealthChecker"/> and <see cref="BackendDrivers"/>.</summary>
+    /// <summary>Adds <see cref="BackendCatalog"/>, <see cref="BackendDrivers"/> and <see cref="BackendHealthChecker"/>.</summary>
     public static IServiceCollection AddPrismBackends(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BackendCatalog>();
-        services.TryAddSingleton<BackendConnections>();
-        services.TryAddSingleton<BackendHealthChecker>();
         services.TryAddSingleton<BackendDrivers>();
+        services.TryAddSingleton<BackendHealthChecker>();
         return services;
     }
 }

@@ -1,26 +1,11 @@
+using Prism.Backends.Types;
 using Prism.Hosting.Settings;
 
 namespace Prism.Backends;
 
-/// <summary>Where the backends are. Every process (admin, proxy) reads the same settings.</summary>
+/// <summary>Backend settings every process (admin, proxy) reads: the default instances of each type and the drivers' tuning.</summary>
 public static class BackendSettings
 {
-    /// <summary>Redis endpoint.</summary>
-    public static readonly Setting RedisUrl = new("PRISM_REDIS_URL", "backends:redis:url", "127.0.0.1:6379",
-        "Redis endpoint for the 'redis' backend, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port.");
-
-    /// <summary>PostgreSQL connection for the 'postgres' backend.</summary>
-    public static readonly Setting PostgresUrl = new("PRISM_POSTGRES_URL", "backends:postgres:url", "postgres://prism@127.0.0.1:5432/prism",
-        "PostgreSQL for the 'postgres' backend: postgres://user:pass@host:port/db or an Npgsql connection string.");
-
-    /// <summary>NATS server URL.</summary>
-    public static readonly Setting NatsUrl = new("PRISM_NATS_URL", "backends:nats:url", "nats://127.0.0.1:4222",
-        "NATS server for the 'nats' backend (JetStream enabled for durable topics).");
-
-    /// <summary>SQLite file of the 'sqlite' backend.</summary>
-    public static readonly Setting SqlitePath = new("PRISM_SQLITE_PATH", "backends:sqlite:path", null,
-        "File of the 'sqlite' key-value backend. Default: PRISM_HOME/data/keyvalue.db.");
-
     /// <summary>Health-check timeout.</summary>
     public static readonly Setting HealthTimeout = new("PRISM_BACKEND_HEALTH_TIMEOUT_MS", "backends:health_timeout_ms", "2000",
         "Milliseconds a backend health check may take before the backend is UNHEALTHY.");
@@ -38,5 +23,6 @@ public static class BackendSettings
         "Seconds published messages are kept: the postgres message table and the NATS JetStream stream (what a durable subscriber can catch up on); also how long an unused durable subscriber is kept.");
 
     /// <summary>Every backend setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [RedisUrl, PostgresUrl, NatsUrl, SqlitePath, HealthTimeout, SubscriberBuffer, PurgeInterval, PubSubRetention];
+    public static IReadOnlyList<Setting> All { get; } =
+        [.. BuiltInBackendTypes.All.SelectMany(t => t.ConfigurationSettings), HealthTimeout, SubscriberBuffer, PurgeInterval, PubSubRetention];
 }

@@ -1,6 +1,9 @@
 namespace Prism.Backends;
 
-/// <summary>Data patterns and the capabilities drivers declare.</summary>
+/// <summary>
+/// Data patterns a namespace can offer and the slots each fills with a backend instance
+/// (after upstream Prism's pattern slots). Adding a pattern is one entry in <see cref="All"/>.
+/// </summary>
 public static class Patterns
 {
     /// <summary>Key-value pattern.</summary>
@@ -8,9 +11,34 @@ public static class Patterns
 
     /// <summary>Publish/subscribe pattern.</summary>
     public const string PubSub = "pubsub";
+
+    /// <summary>Every pattern, in the order listings show them.</summary>
+    public static IReadOnlyList<PatternDefinition> All { get; } =
+    [
+        new(KeyValue, [new SlotDefinition("store", Capabilities.KeyValueBasic)]),
+        new(PubSub, [new SlotDefinition("source", Capabilities.PubSubBasic)]),
+    ];
+
+    /// <summary>The pattern called <paramref name="name"/>, or null.</summary>
+    public static PatternDefinition? Find(string name) => All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));
 }
 
-/// <summary>Capabilities a backend driver can declare; a namespace call needing one the backend lacks is UNIMPLEMENTED.</summary>
+/// <summary>A data pattern and its slots; the first slot is the primary one, which serves the pattern's calls.</summary>
+public sealed record PatternDefinition(string Name, IReadOnlyList<SlotDefinition> Slots)
+{
+    /// <summary>The slot that serves the pattern's calls (keyvalue: store, pubsub: source).</summary>
+    public SlotDefinition Primary => Slots[0];
+
+    /// <summary>The slot called <paramref name="name"/>, or null.</summary>
+    public SlotDefinition? Slot(string name) => Slots.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+}
+
+/// <summary>A place in a pattern that a backend instance fills.</summary>
+/// <param name="Name">Slot name, for example <c>store</c>.</param>
+/// <param name="RequiredCapability">What the bound instance must offer.</param>
+public sealed record SlotDefinition(string Name, string RequiredCapability);
+
+/// <summary>Capabilities a backend type can declare; a namespace call needing one the backend lacks is UNIMPLEMENTED.</summary>
 public static class Capabilities
 {
     /// <summary>Set, Get, Delete, Exists.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Prism.Backends.Instances;
 using Prism.Hosting.Settings;
 
 namespace Prism.ControlStore;
@@ -25,6 +26,7 @@ public static class ControlStoreServiceCollectionExtensions
         services.TryAddSingleton<INamespaceSource>(sp => sp.GetRequiredService<IControlStore>());
         services.TryAddSingleton<ISessionLedger>(sp => sp.GetRequiredService<IControlStore>());
         services.TryAddSingleton<IControlStateSource>(sp => sp.GetRequiredService<IControlStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IBackendInstanceSource, IControlStore>(sp => sp.GetRequiredService<IControlStore>()));
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Prism.Backends.Instances;
+
 namespace Prism.ControlStore;
 
 /// <summary>
@@ -5,8 +7,32 @@ namespace Prism.ControlStore;
 /// and commits both in one transaction, so a crash never leaves one without the other.
 /// Implementations: SQLite (default) and PostgreSQL; both pass one shared test suite.
 /// </summary>
-public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, IControlStateSource
+public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, IControlStateSource, IBackendInstanceSource
 {
+    /// <summary>Gets a stored backend instance, or null.</summary>
+    Task<BackendRecord?> GetBackendAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Every stored backend instance, ordered by name.</summary>
+    Task<IReadOnlyList<BackendRecord>> ListBackendsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="CreateNamespaceAsync"/>.</summary>
+    Task<BackendRecord> CreateBackendAsync(BackendRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="UpdateNamespaceAsync"/>.</summary>
+    Task<BackendRecord> UpdateBackendAsync(BackendRecord record, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Same contract as <see cref="DeleteNamespaceAsync"/>.</summary>
+    /// <exception cref="ResourceInUseException">A namespace slot binds it.</exception>
+    Task DeleteBackendAsync(string name, long expectedVersion, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Applies every change with its audit entry in one transaction, in list order, or none of them.</summary>
+    /// <exception cref="ResourceAlreadyExistsException">A created name is taken.</exception>
+    /// <exception cref="VersionConflictException">A replaced record changed since it was read.</exception>
+    Task<IReadOnlyList<IVersionedRecord>> ApplyAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>Names of the namespaces with a slot bound to <paramref name="backend"/>, ordered.</summary>
+    Task<IReadOnlyList<string>> NamespacesBindingAsync(string backend, CancellationToken cancellationToken);
+
     /// <summary>Namespaces ordered by name.</summary>
     Task<Page<NamespaceRecord>> ListNamespacesAsync(PageRequest page, CancellationToken cancellationToken);
 

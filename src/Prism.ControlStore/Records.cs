@@ -1,11 +1,14 @@
 namespace Prism.ControlStore;
 
-/// <summary>A namespace as stored: the unit of data-plane routing and access.</summary>
+/// <summary>
+/// A namespace as stored: the unit of data-plane routing and access. <see cref="Slots"/> maps
+/// pattern → slot → backend instance; a pattern without an entry uses memstore.
+/// </summary>
 public sealed record NamespaceRecord(
     string Name,
     string Description,
     IReadOnlyList<string> Patterns,
-    IReadOnlyDictionary<string, string> Backends,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Slots,
     IReadOnlyList<string> AccessGroups,
     NamespaceQuotas Quotas,
     IReadOnlyDictionary<string, string> Labels,
@@ -13,14 +16,47 @@ public sealed record NamespaceRecord(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     string UpdatedBy,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt) : IVersionedRecord
+{
+    /// <summary>The instance bound to <paramref name="slot"/> of <paramref name="pattern"/>, or null.</summary>
+    public string? Binding(string pattern, string slot) =>
+        Slots.TryGetValue(pattern, out var slots) && slots.TryGetValue(slot, out var instance) && instance.Length > 0 ? instance : null;
+
+    /// <summary>Slots binding each pattern's primary slot (keyvalue: store, pubsub: source) to the given instance.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PrimarySlots(IReadOnlyDictionary<string, string> instanceByPattern) =>
+        instanceByPattern.ToDictionary(
+            p => p.Key,
+            p => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(StringComparer.Ordinal) { [Backends.Patterns.Find(p.Key)?.Primary.Name ?? p.Key] = p.Value },
+            StringComparer.Ordinal);
+
+    /// <summary>Every backend instance the namespace binds, in any slot.</summary>
+    public IEnumerable<string> BoundInstances => Slots.Values.SelectMany(s => s.Values).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal);
+}
 
 /// <summary>Per-namespace limits; 0 means the server default.</summary>
-public sealed record NamespaceQuotas(long MaxKeys, long MaxValueBytes, int MaxRequestsPerSecond)
+public sealed record NamespaceQuotas(long MaxValueBytes, int MaxRequestsPerSecond)
 {
     /// <summary>No explicit limits.</summary>
-    public static NamespaceQuotas Defaults { get; } = new(0, 0, 0);
+    public static NamespaceQuotas Defaults { get; } = new(0, 0);
 }
+
+/// <summary>
+/// A backend instance created through the admin API (the configuration's instances are never stored):
+/// <see cref="Settings"/> are its type's non-secret settings, <see cref="Secrets"/> the secret ones,
+/// never returned by the API, logged or audited.
+/// </summary>
+public sealed record BackendRecord(
+    string Name,
+    string Type,
+    string Description,
+    IReadOnlyDictionary<string, string> Settings,
+    IReadOnlyDictionary<string, string> Secrets,
+    IReadOnlyDictionary<string, string> Labels,
+    long Version,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string UpdatedBy,
+    DateTimeOffset UpdatedAt) : IVersionedRecord;
 
 /// <summary>A named configuration document (YAML or JSON).</summary>
 public sealed record ConfigRecord(
@@ -33,7 +69,7 @@ public sealed record ConfigRecord(
     string CreatedBy,
     DateTimeOffset CreatedAt,
     string UpdatedBy,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt) : IVersionedRecord;
 
 /// <summary>Lifecycle of a data-plane session.</summary>
 public enum SessionStatus

@@ -14,3 +14,7 @@ public sealed class ResourceNotFoundException(string resourceType, string name)
 /// <summary>The stored version differs from the one the caller read (FAILED_PRECONDITION).</summary>
 public sealed class VersionConflictException(string resourceType, string name, long expected, long actual)
     : StoreException($"{resourceType} '{name}' is at version {actual}, not {expected}: read it again and retry");
+
+/// <summary>The resource is still used by others and cannot be removed (FAILED_PRECONDITION).</summary>
+public sealed class ResourceInUseException(string resourceType, string name, string usedBy)
+    : StoreException($"{resourceType} '{name}' is in use: {usedBy}");

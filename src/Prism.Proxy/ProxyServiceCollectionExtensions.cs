@@ -39,6 +39,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ControlStateMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
         services.AddHostedService<SessionFlusher>();
+        services.AddHostedService<BackendRefresher>();
 
         services.AddGrpc(o =>
         {

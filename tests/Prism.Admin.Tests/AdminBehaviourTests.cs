@@ -49,7 +49,7 @@ public class AdminBehaviourTests(AdminServerFixture fixture) : IClassFixture<Adm
         Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
         Assert.Contains("unknown backend 'mongo'", unknown.Status.Detail);
         Assert.Equal(StatusCode.InvalidArgument, incapable.StatusCode);
-        Assert.Contains("does not offer pubsub", incapable.Status.Detail);
+        Assert.Contains("namespace.slots.pubsub.source: backend 'redis' (redis) lacks capability pubsub.basic that slot source needs", incapable.Status.Detail);
     }
 
     [Fact]

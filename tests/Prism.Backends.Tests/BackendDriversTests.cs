@@ -7,17 +7,17 @@ namespace Prism.Backends.Tests;
 public sealed class BackendDriversTests
 {
     [Fact]
-    public async Task EveryDriver_DeclaresExactlyTheCatalogCapabilities()
+    public async Task EveryDriver_DeclaresExactlyItsTypeCapabilities()
     {
         await using var drivers = new TestBackends(TestBackends.Settings());
 
-        foreach (var backend in drivers.Catalog.All)
+        foreach (var backend in drivers.Registry.All)
         {
             var declared = new HashSet<string>();
             declared.UnionWith(drivers.Registry.KeyValue(backend.Name)?.Capabilities ?? new HashSet<string>());
             declared.UnionWith(drivers.Registry.PubSub(backend.Name)?.Capabilities ?? new HashSet<string>());
 
-            Assert.True(declared.SetEquals(backend.Capabilities), $"{backend.Name}: driver {string.Join(',', declared)} vs catalog {string.Join(',', backend.Capabilities)}");
+            Assert.True(declared.SetEquals(backend.Type.Capabilities), $"{backend.Name}: driver {string.Join(',', declared)} vs type {string.Join(',', backend.Type.Capabilities)}");
         }
     }
 

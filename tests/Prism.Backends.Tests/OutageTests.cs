@@ -1,3 +1,5 @@
+using Prism.Backends.Drivers.Nats;
+using Prism.Backends.Drivers.Redis;
 using Prism.Backends.PubSub;
 using Prism.Backends.Tests.PubSub;
 using Prism.Backends.Tests.Support;
@@ -12,7 +14,7 @@ public sealed class OutageTests
     public async Task Redis_Down_IsUnavailable_AndUsedAgainWhenBack()
     {
         await using var redis = await RedisServer.StartNewAsync().WaitAsync(Timeouts.Await);
-        await using var drivers = new TestBackends(TestBackends.Settings((BackendSettings.RedisUrl, redis.Configuration)));
+        await using var drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Configuration)));
         var store = drivers.Registry.KeyValue("redis")!;
         await store.SetAsync("ns", "k", "1"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
 
@@ -32,7 +34,7 @@ public sealed class OutageTests
     public async Task Redis_DownAtFirstUse_IsUnavailable_AndUsedOnceItStarts()
     {
         await using var redis = new RedisServer();
-        await using var drivers = new TestBackends(TestBackends.Settings((BackendSettings.RedisUrl, redis.Configuration)));
+        await using var drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Configuration)));
         var store = drivers.Registry.KeyValue("redis")!;
 
         var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => store.ExistsAsync("ns", "k", default).WaitAsync(Timeouts.Await));
@@ -47,7 +49,7 @@ public sealed class OutageTests
     public async Task Nats_Down_IsUnavailable_AndUsedAgainWhenBack()
     {
         await using var nats = await NatsServer.StartNewAsync().WaitAsync(Timeouts.Await);
-        await using var drivers = new TestBackends(TestBackends.Settings((BackendSettings.NatsUrl, nats.Url)));
+        await using var drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Url)));
         var pubSub = drivers.Registry.PubSub("nats")!;
         await pubSub.PublishAsync("ns", "t", "1"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
 

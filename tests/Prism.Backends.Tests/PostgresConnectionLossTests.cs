@@ -1,6 +1,6 @@
+using Prism.Backends.Drivers.Postgres;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Prism.Backends.Drivers.Postgres;
 using Prism.Backends.PubSub;
 using Prism.Backends.Tests.PubSub;
 using Prism.Backends.Tests.Support;
@@ -20,7 +20,7 @@ public sealed class PostgresConnectionLossTests(PostgresFixture postgres)
     public async Task DroppedConnections_SubscriptionsContinue_WithWhatWasPublishedMeanwhile_AndKeyValueRecovers()
     {
         var database = await postgres.Server.CreateDatabaseAsync().WaitAsync(Timeouts.Await);
-        await using var backends = new TestBackends(TestBackends.Settings((BackendSettings.PostgresUrl, postgres.Server.Url(database))));
+        await using var backends = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, postgres.Server.Url(database))));
         var store = backends.Registry.KeyValue("postgres")!;
         var pubSub = backends.Registry.PubSub("postgres")!;
         await store.SetAsync("ns", "k", "1"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);

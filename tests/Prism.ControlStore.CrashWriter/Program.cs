@@ -20,7 +20,7 @@ for (var i = 0; ; i++)
     var name = $"{prefix}-{i:D6}";
     var now = DateTimeOffset.UtcNow;
     var record = new NamespaceRecord(
-        name, "crash test", ["keyvalue"], new Dictionary<string, string> { ["keyvalue"] = "memstore" }, ["prism:admin"],
+        name, "crash test", ["keyvalue"], NamespaceRecord.PrimarySlots(new Dictionary<string, string> { ["keyvalue"] = "memstore" }), ["prism:admin"],
         NamespaceQuotas.Defaults, new Dictionary<string, string>(), 1, "crash-writer", now, "crash-writer", now);
     var audit = new AuditRecord(
         Guid.NewGuid(), now, "crash-writer", ["prism:admin"], "CreateNamespace", "namespace", name, name,

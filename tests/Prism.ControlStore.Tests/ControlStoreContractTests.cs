@@ -65,7 +65,7 @@ public abstract partial class ControlStoreContractTests : IAsyncLifetime
             Assert.Equal("analytics", record.Name);
             Assert.Equal(draft.Description, record.Description);
             Assert.Equal(draft.Patterns, record.Patterns);
-            Assert.Equal(draft.Backends.OrderBy(b => b.Key), record.Backends.OrderBy(b => b.Key));
+            Assert.Equal(draft.Slots.Select(p => (p.Key, p.Value.Single())).Order(), record.Slots.Select(p => (p.Key, p.Value.Single())).Order());
             Assert.Equal(draft.AccessGroups, record.AccessGroups);
             Assert.Equal(draft.Quotas, record.Quotas);
             Assert.Equal(draft.Labels.OrderBy(b => b.Key), record.Labels.OrderBy(b => b.Key));

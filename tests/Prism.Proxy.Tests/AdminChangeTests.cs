@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Prism.ControlStore;
 using Prism.Interfaces.KeyValue;
 using Prism.Proxy.Tests.Support;
 
@@ -31,7 +32,7 @@ public class AdminChangeTests(ProxyServerFixture fixture) : IClassFixture<ProxyS
         await Server.KeyValue.SetAsync(new SetRequest { Key = "where", Value = ByteString.CopyFromUtf8("memstore") }, ProxyServer.Call(token, name));
 
         var record = (await Server.Store.GetNamespaceAsync(name, CancellationToken.None).WaitAsync(Timeouts.Await))!;
-        await Server.Store.UpdateNamespaceAsync(record with { Backends = new Dictionary<string, string> { ["keyvalue"] = "sqlite" } },
+        await Server.Store.UpdateNamespaceAsync(record with { Slots = NamespaceRecord.PrimarySlots(new Dictionary<string, string> { ["keyvalue"] = "sqlite" }) },
             TestNamespaces.Audit("UpdateNamespace"), CancellationToken.None).WaitAsync(Timeouts.Await);
 
         // The sqlite backend does not hold the key written to memstore.

@@ -22,28 +22,6 @@ public sealed partial class AdminGrpcService
     public override async Task<TerminateSessionResponse> TerminateSession(TerminateSessionRequest request, ServerCallContext context) =>
         new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire() };
 
-    public override Task<ListBackendsResponse> ListBackends(ListBackendsRequest request, ServerCallContext context)
-    {
-        context.Caller().Touches("backend");
-        var response = new ListBackendsResponse();
-        response.Backends.AddRange(backends.All.Select(b => b.ToWire()));
-        return Task.FromResult(response);
-    }
-
-    public override async Task<GetBackendStatusResponse> GetBackendStatus(GetBackendStatusRequest request, ServerCallContext context)
-    {
-        context.Caller().Touches("backend", string.Join(",", request.Names));
-        var unknown = request.Names.FirstOrDefault(n => backends.Find(n) is null);
-        if (unknown is not null)
-        {
-            throw new ResourceNotFoundException("backend", unknown);
-        }
-
-        var response = new GetBackendStatusResponse();
-        response.Statuses.AddRange((await health.CheckAsync(request.Names, context.CancellationToken)).Select(c => c.ToWire()));
-        return response;
-    }
-
     public override async Task<SetMaintenanceModeResponse> SetMaintenanceMode(SetMaintenanceModeRequest request, ServerCallContext context) =>
         new() { Maintenance = (await control.SetMaintenanceAsync(context.Caller(), request.Enabled, request.Message, context.CancellationToken)).ToWire() };
 

@@ -6,8 +6,8 @@ using Prism.Admin.Operations;
 using Prism.Admin.Paging;
 using Prism.ControlStore;
 using Prism.Admin.V1;
-using Prism.Backends;
-using Prism.Backends.Health;
+using Prism.Admin.Apply;
+using Prism.Admin.Backends;
 
 namespace Prism.Admin.Grpc;
 
@@ -23,8 +23,8 @@ public sealed partial class AdminGrpcService(
     ControlPlane control,
     AdminMetrics metrics,
     AuditReader audit,
-    BackendCatalog backends,
-    BackendHealthChecker health,
+    BackendInstanceCatalog backends,
+    DeclarativeApply apply,
     PageCursor cursor) : AdminService.AdminServiceBase
 {
     public override async Task<ListNamespacesResponse> ListNamespaces(ListNamespacesRequest request, ServerCallContext context)
@@ -39,10 +39,10 @@ public sealed partial class AdminGrpcService(
         new() { Namespace = (await namespaces.GetAsync(context.Caller(), request.Name, context.CancellationToken)).ToWire() };
 
     public override async Task<CreateNamespaceResponse> CreateNamespace(CreateNamespaceRequest request, ServerCallContext context) =>
-        new() { Namespace = (await namespaces.CreateAsync(context.Caller(), request.Namespace.ToRecord(), context.CancellationToken)).ToWire() };
+        new() { Namespace = (await namespaces.CreateAsync(context.Caller(), request.Namespace.ToRecord(), request.ValidateOnly, context.CancellationToken)).ToWire() };
 
     public override async Task<UpdateNamespaceResponse> UpdateNamespace(UpdateNamespaceRequest request, ServerCallContext context) =>
-        new() { Namespace = (await namespaces.UpdateAsync(context.Caller(), request.Namespace.ToRecord(), context.CancellationToken)).ToWire() };
+        new() { Namespace = (await namespaces.UpdateAsync(context.Caller(), request.Namespace.ToRecord(), request.ValidateOnly, context.CancellationToken)).ToWire() };
 
     public override async Task<DeleteNamespaceResponse> DeleteNamespace(DeleteNamespaceRequest request, ServerCallContext context)
     {

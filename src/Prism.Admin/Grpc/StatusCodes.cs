@@ -1,5 +1,7 @@
 using Grpc.Core;
 using Prism.Admin.Calls;
+using Prism.Admin.Apply;
+using Prism.Admin.Backends;
 using Prism.ControlStore;
 
 namespace Prism.Admin.Grpc;
@@ -14,6 +16,10 @@ internal static class StatusCodes
         ResourceNotFoundException e => new Status(StatusCode.NotFound, e.Message),
         ResourceAlreadyExistsException e => new Status(StatusCode.AlreadyExists, e.Message),
         VersionConflictException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        ResourceInUseException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        BackendConnectionException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        BackendConfiguredException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        ApplyItemException { InnerException: { } inner } e => new Status(From(inner, context, requestId).StatusCode, e.Message),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested => new Status(StatusCode.Cancelled, "call cancelled by the client"),
         _ => new Status(StatusCode.Internal, $"internal error; quote request id {requestId} when reporting it"),
     };

@@ -4,6 +4,10 @@ using Prism.ControlStore;
 using Prism.Admin.V1;
 using Prism.Backends;
 using Prism.Backends.Health;
+using Prism.Backends.Instances;
+using Prism.Admin.Backends;
+using Prism.Admin.Calls;
+using Prism.Admin.Namespaces;
 
 namespace Prism.Admin.Grpc;
 
@@ -16,7 +20,7 @@ internal static class WireMapping
         {
             Name = r.Name,
             Description = r.Description,
-            Quotas = new Quotas { MaxKeys = r.Quotas.MaxKeys, MaxValueBytes = r.Quotas.MaxValueBytes, MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond },
+            Quotas = new Quotas { MaxValueBytes = r.Quotas.MaxValueBytes, MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond },
             Version = r.Version,
             CreatedBy = r.CreatedBy,
             CreatedAt = Timestamp.FromDateTimeOffset(r.CreatedAt),
@@ -24,7 +28,17 @@ internal static class WireMapping
             UpdatedAt = Timestamp.FromDateTimeOffset(r.UpdatedAt),
         };
         wire.Patterns.AddRange(r.Patterns);
-        wire.Backends.AddAll(r.Backends);
+        foreach (var (pattern, slots) in r.Slots)
+        {
+            var bindings = new PatternSlots();
+            bindings.Bindings.AddAll(slots);
+            wire.Slots[pattern] = bindings;
+            if (Patterns.Find(pattern) is { } definition && r.Binding(pattern, definition.Primary.Name) is { } primary)
+            {
+                wire.Backends[pattern] = primary;
+            }
+        }
+
         wire.AccessGroups.AddRange(r.AccessGroups);
         wire.Labels.AddAll(r.Labels);
         return wire;
@@ -33,9 +47,33 @@ internal static class WireMapping
     public static NamespaceRecord ToRecord(this Namespace? n)
     {
         n ??= new Namespace();
-        var quotas = n.Quotas is null ? NamespaceQuotas.Defaults : new NamespaceQuotas(n.Quotas.MaxKeys, n.Quotas.MaxValueBytes, n.Quotas.MaxRequestsPerSecond);
-        return new NamespaceRecord(n.Name, n.Description, [.. n.Patterns], Copy(n.Backends), [.. n.AccessGroups], quotas, Copy(n.Labels),
+        var quotas = n.Quotas is null ? NamespaceQuotas.Defaults : new NamespaceQuotas(n.Quotas.MaxValueBytes, n.Quotas.MaxRequestsPerSecond);
+        return new NamespaceRecord(n.Name, n.Description, [.. n.Patterns], Slots(n), [.. n.AccessGroups], quotas, Copy(n.Labels),
             n.Version, "", default, "", default);
+    }
+
+    /// <summary>
+    /// The slots of a request: <c>slots</c>, or the older <c>backends</c> form as each pattern's primary
+    /// slot. When both are sent, <c>backends</c> must agree with <c>slots</c>.
+    /// </summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> Slots(Namespace n)
+    {
+        var slots = n.Slots.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)Copy(p.Value.Bindings), StringComparer.Ordinal);
+        foreach (var (pattern, instance) in n.Backends)
+        {
+            var primary = Patterns.Find(pattern)?.Primary.Name
+                ?? throw new AdminValidationException("namespace.backends", $"unknown pattern '{NamespaceRules.Truncate(pattern)}'; known: {string.Join(", ", NamespaceRules.KnownPatterns)}");
+            if (n.Slots.Count == 0)
+            {
+                slots[pattern] = new Dictionary<string, string>(StringComparer.Ordinal) { [primary] = instance };
+            }
+            else if (!slots.TryGetValue(pattern, out var bound) || bound.GetValueOrDefault(primary, "") != instance)
+            {
+                throw new AdminValidationException("namespace.backends", $"{pattern}={NamespaceRules.Truncate(instance)} disagrees with namespace.slots; send only slots");
+            }
+        }
+
+        return slots;
     }
 
     public static Config ToWire(this ConfigRecord r)
@@ -106,20 +144,47 @@ internal static class WireMapping
         return wire;
     }
 
-    public static Backend ToWire(this BackendDefinition b)
+    public static Backend ToWire(this BackendView b)
     {
-        var wire = new Backend { Name = b.Name, Type = b.Type, Endpoint = b.Endpoint };
-        wire.Capabilities.AddRange(b.Capabilities);
+        var wire = new Backend
+        {
+            Name = b.Name,
+            Type = b.Type.Name,
+            Endpoint = b.Endpoint,
+            Source = b.Source == BackendSource.Config ? "config" : "api",
+            Description = b.Description,
+            Version = b.Version,
+            CreatedBy = b.CreatedBy,
+            CreatedAt = b.CreatedAt is { } created ? Timestamp.FromDateTimeOffset(created) : null,
+            UpdatedBy = b.UpdatedBy,
+            UpdatedAt = b.UpdatedAt is { } updated ? Timestamp.FromDateTimeOffset(updated) : null,
+        };
+        wire.Capabilities.AddRange(b.Type.Capabilities.Order(StringComparer.Ordinal));
+        wire.Settings.AddAll(b.Settings);
+        wire.SecretsSet.AddRange(b.SecretsSet);
+        wire.Labels.AddAll(b.Labels);
         return wire;
+    }
+
+    public static BackendDraft ToDraft(this Backend? b)
+    {
+        b ??= new Backend();
+        return new BackendDraft(b.Name, b.Type, b.Description, Copy(b.Settings), Copy(b.Secrets), Copy(b.Labels), b.Version);
     }
 
     public static BackendStatus ToWire(this BackendCheck c) => new()
     {
-        Backend = c.Backend.ToWire(),
+        Backend = new Backend
+        {
+            Name = c.Backend.Name,
+            Type = c.Backend.Type.Name,
+            Endpoint = c.Backend.Endpoint,
+            Source = c.Backend.Spec.Source == BackendSource.Config ? "config" : "api",
+        },
         Health = c.Health switch
         {
-            Backends.Health.BackendHealth.Healthy => V1.BackendHealth.Healthy,
-            Backends.Health.BackendHealth.Degraded => V1.BackendHealth.Degraded,
+            Prism.Backends.Health.BackendHealth.Healthy => V1.BackendHealth.Healthy,
+            Prism.Backends.Health.BackendHealth.Degraded => V1.BackendHealth.Degraded,
             _ => V1.BackendHealth.Unhealthy,
         },
         LatencyMicros = (long)c.Latency.TotalMicroseconds,

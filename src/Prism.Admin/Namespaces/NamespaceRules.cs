@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Prism.Admin.Calls;
 using Prism.ControlStore;
 using Prism.Backends;
+using Prism.Backends.Types;
 
 namespace Prism.Admin.Namespaces;
 
@@ -9,7 +10,7 @@ namespace Prism.Admin.Namespaces;
 public static partial class NamespaceRules
 {
     /// <summary>Data patterns a namespace can offer.</summary>
-    public static IReadOnlyList<string> KnownPatterns { get; } = [Patterns.KeyValue, Patterns.PubSub];
+    public static IReadOnlyList<string> KnownPatterns { get; } = [.. Patterns.All.Select(p => p.Name)];
 
     /// <summary>Throws <see cref="AdminValidationException"/> unless <paramref name="name"/> is a DNS label.</summary>
     public static void RequireName(string name, string field = "namespace.name")
@@ -25,9 +26,14 @@ public static partial class NamespaceRules
         }
     }
 
-    /// <summary>Validates and normalises a namespace from a request: default patterns, sorted lists.</summary>
-    public static NamespaceRecord Normalise(NamespaceRecord draft, BackendCatalog backends)
+    /// <summary>
+    /// Validates and normalises a namespace from a request: default patterns, sorted lists, empty slots
+    /// dropped. <paramref name="typeOf"/> gives the type of a backend instance, or null for an unknown name.
+    /// </summary>
+    public static NamespaceRecord Normalise(NamespaceRecord draft, Func<string, BackendType?> typeOf)
     {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(typeOf);
         RequireName(draft.Name);
         if (draft.Description.Length > 1024)
         {
@@ -40,18 +46,33 @@ public static partial class NamespaceRules
             throw new AdminValidationException("namespace.patterns", $"unknown pattern '{Truncate(pattern)}'; known: {string.Join(", ", KnownPatterns)}");
         }
 
-        foreach (var (pattern, backend) in draft.Backends)
+        var slots = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (pattern, bindings) in draft.Slots)
         {
-            if (!patterns.Contains(pattern))
+            var definition = Patterns.Find(pattern);
+            if (definition is null || !patterns.Contains(pattern))
             {
-                throw new AdminValidationException("namespace.backends", $"binds pattern '{Truncate(pattern)}' that the namespace does not offer");
+                throw new AdminValidationException("namespace.slots", $"binds pattern '{Truncate(pattern)}' that the namespace does not offer (it offers: {string.Join(", ", patterns)})");
             }
 
-            var definition = backends.Find(backend)
-                ?? throw new AdminValidationException("namespace.backends", $"unknown backend '{Truncate(backend)}'; known: {string.Join(", ", backends.All.Select(b => b.Name))}");
-            if (!definition.Supports(pattern))
+            var bound = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (slot, instance) in bindings.Where(b => b.Value.Length > 0))
             {
-                throw new AdminValidationException("namespace.backends", $"backend '{backend}' does not offer {pattern}");
+                var field = $"namespace.slots.{pattern}.{Truncate(slot)}";
+                var slotDefinition = definition.Slot(slot)
+                    ?? throw new AdminValidationException(field, $"{pattern} has no slot '{Truncate(slot)}'; slots: {string.Join(", ", definition.Slots.Select(s => s.Name))}");
+                var type = typeOf(instance) ?? throw new AdminValidationException(field, $"unknown backend '{Truncate(instance)}'");
+                if (!type.Capabilities.Contains(slotDefinition.RequiredCapability))
+                {
+                    throw new AdminValidationException(field, $"backend '{instance}' ({type.Name}) lacks capability {slotDefinition.RequiredCapability} that slot {slot} needs");
+                }
+
+                bound[slot] = instance;
+            }
+
+            if (bound.Count > 0)
+            {
+                slots[pattern] = bound;
             }
         }
 
@@ -60,7 +81,7 @@ public static partial class NamespaceRules
             throw new AdminValidationException("namespace.access_groups", "group names must be 1-256 characters");
         }
 
-        if (draft.Quotas.MaxKeys < 0 || draft.Quotas.MaxValueBytes < 0 || draft.Quotas.MaxRequestsPerSecond < 0)
+        if (draft.Quotas.MaxValueBytes < 0 || draft.Quotas.MaxRequestsPerSecond < 0)
         {
             throw new AdminValidationException("namespace.quotas", "limits must not be negative");
         }
@@ -69,6 +90,7 @@ public static partial class NamespaceRules
         return draft with
         {
             Patterns = [.. patterns.Distinct().Order(StringComparer.Ordinal)],
+            Slots = slots,
             AccessGroups = [.. draft.AccessGroups.Distinct().Order(StringComparer.Ordinal)],
         };
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
+using Prism.Backends.Instances;
 
 namespace Prism.Backends.Health;
 
-/// <summary>Health of one backend.</summary>
+/// <summary>Health of one backend instance.</summary>
 public enum BackendHealth
 {
     /// <summary>Answered in under 100 ms.</summary>
@@ -16,81 +16,55 @@ public enum BackendHealth
     Unhealthy = 3,
 }
 
-/// <summary>Result of checking one backend.</summary>
-public sealed record BackendCheck(BackendDefinition Backend, BackendHealth Health, TimeSpan Latency, string? Error, DateTimeOffset CheckedAt);
+/// <summary>Result of checking one instance.</summary>
+public sealed record BackendCheck(BackendInstance Backend, BackendHealth Health, TimeSpan Latency, string? Error, DateTimeOffset CheckedAt);
 
-/// <summary>Checks backends in parallel with a trivial round trip each (PING, SELECT 1).</summary>
-public sealed class BackendHealthChecker(BackendConnections connections, TimeProvider time)
+/// <summary>Checks instances in parallel with a trivial round trip each (PING, SELECT 1) on their own connections.</summary>
+public sealed class BackendHealthChecker(BackendDrivers drivers, TimeProvider time)
 {
     /// <summary>Latency below which a backend is healthy.</summary>
     public static readonly TimeSpan HealthyBelow = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Checks every named backend at once (all when <paramref name="names"/> is empty).</summary>
+    /// <summary>Checks every named instance at once (all when <paramref name="names"/> is empty).</summary>
+    /// <exception cref="ArgumentException">A name no instance has.</exception>
     public async Task<IReadOnlyList<BackendCheck>> CheckAsync(IReadOnlyCollection<string> names, CancellationToken cancellation)
     {
         var backends = names.Count == 0
-            ? connections.Catalog.All
-            : names.Select(n => connections.Catalog.Find(n) ?? throw new ArgumentException($"unknown backend '{n}'", nameof(names))).ToList();
-        return await Task.WhenAll(backends.Select(b => CheckOneAsync(b, cancellation)));
+            ? drivers.All
+            : names.Select(n => drivers.Find(n) ?? throw new ArgumentException($"unknown backend '{n}'", nameof(names))).ToList();
+        return await Task.WhenAll(backends.Select(b => CheckAsync(b, cancellation)));
     }
 
-    private async Task<BackendCheck> CheckOneAsync(BackendDefinition backend, CancellationToken cancellation)
+    /// <summary>Checks one instance.</summary>
+    public async Task<BackendCheck> CheckAsync(BackendInstance backend, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(backend);
+        var error = await TryConnectAsync(backend.PingAsync, cancellation);
+        var latency = error.Elapsed;
+        var health = error.Message is not null ? BackendHealth.Unhealthy : latency < HealthyBelow ? BackendHealth.Healthy : BackendHealth.Degraded;
+        return new BackendCheck(backend, health, latency, error.Message, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="roundTrip"/> within the health timeout; returns how long it took and why it
+    /// failed (null when it answered). The reason never holds a credential: drivers' messages name hosts only.
+    /// </summary>
+    public async Task<(TimeSpan Elapsed, string? Message)> TryConnectAsync(Func<CancellationToken, Task> roundTrip, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(roundTrip);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(connections.Catalog.HealthTimeout);
+        timeout.CancelAfter(drivers.Catalog.HealthTimeout);
         var clock = Stopwatch.StartNew();
         try
         {
-            await RoundTripAsync(backend, timeout.Token).WaitAsync(timeout.Token);
-            var latency = clock.Elapsed;
-            return new BackendCheck(backend, latency < HealthyBelow ? BackendHealth.Healthy : BackendHealth.Degraded, latency, null, time.GetUtcNow());
+            await roundTrip(timeout.Token).WaitAsync(timeout.Token);
+            return (clock.Elapsed, null);
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            var error = e is OperationCanceledException or TimeoutException
-                ? $"no answer within {connections.Catalog.HealthTimeout.TotalMilliseconds:0} ms"
-                : e.Message;
-            return new BackendCheck(backend, BackendHealth.Unhealthy, clock.Elapsed, error, time.GetUtcNow());
-        }
-    }
-
-    private async Task RoundTripAsync(BackendDefinition backend, CancellationToken cancellation)
-    {
-        switch (backend.Type)
-        {
-            case "memstore":
-                return;
-            case "sqlite":
-                await using (var connection = new SqliteConnection(connections.SqliteConnectionString))
-                {
-                    await connection.OpenAsync(cancellation);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT 1";
-                    await command.ExecuteScalarAsync(cancellation);
-                }
-
-                return;
-            case "redis":
-                var redis = await connections.RedisAsync();
-                if (!redis.IsConnected)
-                {
-                    throw new InvalidOperationException($"not connected to {backend.Endpoint}");
-                }
-
-                await redis.GetDatabase().PingAsync();
-                return;
-            case "postgres":
-                await using (var command = connections.Postgres.CreateCommand("SELECT 1"))
-                {
-                    await command.ExecuteScalarAsync(cancellation);
-                }
-
-                return;
-            case "nats":
-                await connections.Nats.PingAsync(cancellation);
-                return;
-            default:
-                throw new NotSupportedException($"no health check for backend type '{backend.Type}'");
+            return (clock.Elapsed, e is OperationCanceledException or TimeoutException
+                ? $"no answer within {drivers.Catalog.HealthTimeout.TotalMilliseconds:0} ms"
+                : e.Message);
         }
     }
 }

@@ -11,14 +11,13 @@ public sealed class NamespaceOptions
     private readonly Option<string[]> _backends = new("--backend") { Description = "Backend of a pattern as pattern=backend, e.g. keyvalue=redis (repeatable)" };
     private readonly Option<string[]> _accessGroups = new("--access-group") { Description = "Group allowed on the data plane (repeatable)" };
     private readonly Option<string[]> _labels = new("--label") { Description = "Label as key=value (repeatable)" };
-    private readonly Option<long?> _maxKeys = new("--max-keys") { Description = "Quota: most keys (0: server default)" };
     private readonly Option<long?> _maxValueBytes = new("--max-value-bytes") { Description = "Quota: largest value in bytes (0: server default)" };
     private readonly Option<int?> _maxRequestsPerSecond = new("--max-rps") { Description = "Quota: most requests per second (0: server default)" };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _description, _patterns, _backends, _accessGroups, _labels, _maxKeys, _maxValueBytes, _maxRequestsPerSecond })
+        foreach (var option in new Option[] { _description, _patterns, _backends, _accessGroups, _labels, _maxValueBytes, _maxRequestsPerSecond })
         {
             command.Options.Add(option);
         }
@@ -46,7 +45,6 @@ public sealed class NamespaceOptions
             ns.Labels.Add(Pairs.Parse(parse.GetValue(_labels), "--label"));
         }
 
-        ns.Quotas.MaxKeys = parse.GetValue(_maxKeys) ?? ns.Quotas.MaxKeys;
         ns.Quotas.MaxValueBytes = parse.GetValue(_maxValueBytes) ?? ns.Quotas.MaxValueBytes;
         ns.Quotas.MaxRequestsPerSecond = parse.GetValue(_maxRequestsPerSecond) ?? ns.Quotas.MaxRequestsPerSecond;
     }

@@ -100,5 +100,19 @@ internal static class PostgresMigrations
                 drain_set_by text NULL);
             INSERT INTO control_state VALUES (1, false, '', NULL, NULL, false, '', NULL, NULL);
             """),
+        new(2, "backend instances", """
+            CREATE TABLE backends (
+                name text COLLATE "C" NOT NULL PRIMARY KEY,
+                type text NOT NULL,
+                description text NOT NULL,
+                settings jsonb NOT NULL,
+                secrets jsonb NOT NULL,
+                labels jsonb NOT NULL,
+                version bigint NOT NULL,
+                created_by text NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_by text NOT NULL,
+                updated_at timestamptz NOT NULL);
+            """),
     ];
 }

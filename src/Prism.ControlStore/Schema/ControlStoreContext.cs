@@ -15,6 +15,8 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
 
     public DbSet<ConfigRow> Configs => Set<ConfigRow>();
 
+    public DbSet<BackendRow> Backends => Set<BackendRow>();
+
     public DbSet<SessionRow> Sessions => Set<SessionRow>();
 
     public DbSet<AuditRow> Audit => Set<AuditRow>();
@@ -36,6 +38,14 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
         {
             e.ToTable("configs").HasKey(r => r.Name);
             e.Property(r => r.Version).IsConcurrencyToken();
+            JsonColumn(e.Property(r => r.Labels));
+        });
+        modelBuilder.Entity<BackendRow>(e =>
+        {
+            e.ToTable("backends").HasKey(r => r.Name);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            JsonColumn(e.Property(r => r.Settings));
+            JsonColumn(e.Property(r => r.Secrets));
             JsonColumn(e.Property(r => r.Labels));
         });
         modelBuilder.Entity<SessionRow>(e => e.ToTable("sessions").HasKey(r => r.Id));

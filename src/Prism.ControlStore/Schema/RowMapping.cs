@@ -16,9 +16,8 @@ internal static class RowMapping
         Name = r.Name,
         Description = r.Description,
         Patterns = JsonColumns.Write(r.Patterns),
-        Backends = JsonColumns.Write(r.Backends),
+        Backends = JsonColumns.WriteSlots(r.Slots),
         AccessGroups = JsonColumns.Write(r.AccessGroups),
-        MaxKeys = r.Quotas.MaxKeys,
         MaxValueBytes = r.Quotas.MaxValueBytes,
         MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond,
         Labels = JsonColumns.Write(r.Labels),
@@ -30,8 +29,8 @@ internal static class RowMapping
     };
 
     public static NamespaceRecord ToRecord(NamespaceRow r) => new(
-        r.Name, r.Description, JsonColumns.ReadList(r.Patterns), JsonColumns.ReadMap(r.Backends), JsonColumns.ReadList(r.AccessGroups),
-        new NamespaceQuotas(r.MaxKeys, r.MaxValueBytes, r.MaxRequestsPerSecond), JsonColumns.ReadMap(r.Labels),
+        r.Name, r.Description, JsonColumns.ReadList(r.Patterns), JsonColumns.ReadSlots(r.Backends), JsonColumns.ReadList(r.AccessGroups),
+        new NamespaceQuotas(r.MaxValueBytes, r.MaxRequestsPerSecond), JsonColumns.ReadMap(r.Labels),
         r.Version, r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt);
 
     public static ConfigRow ToRow(ConfigRecord r) => new()
@@ -50,6 +49,25 @@ internal static class RowMapping
 
     public static ConfigRecord ToRecord(ConfigRow r) => new(
         r.Name, r.Description, r.Format, r.Content, JsonColumns.ReadMap(r.Labels),
+        r.Version, r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt);
+
+    public static BackendRow ToRow(BackendRecord r) => new()
+    {
+        Name = r.Name,
+        Type = r.Type,
+        Description = r.Description,
+        Settings = JsonColumns.Write(r.Settings),
+        Secrets = JsonColumns.Write(r.Secrets),
+        Labels = JsonColumns.Write(r.Labels),
+        Version = r.Version,
+        CreatedBy = r.CreatedBy,
+        CreatedAt = StoreTime(r.CreatedAt),
+        UpdatedBy = r.UpdatedBy,
+        UpdatedAt = StoreTime(r.UpdatedAt),
+    };
+
+    public static BackendRecord ToRecord(BackendRow r) => new(
+        r.Name, r.Type, r.Description, JsonColumns.ReadMap(r.Settings), JsonColumns.ReadMap(r.Secrets), JsonColumns.ReadMap(r.Labels),
         r.Version, r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt);
 
     public static SessionRecord ToRecord(SessionRow r) => new(

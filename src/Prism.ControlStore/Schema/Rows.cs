@@ -1,13 +1,14 @@
 namespace Prism.ControlStore.Schema;
 
 /// <summary>Row of <c>namespaces</c>; list and map columns hold JSON text.</summary>
-internal sealed class NamespaceRow
+internal sealed class NamespaceRow : IVersionedRow
 {
     public required string Name { get; set; }
     public required string Description { get; set; }
     public required string Patterns { get; set; }
     public required string Backends { get; set; }
     public required string AccessGroups { get; set; }
+    /// <summary>Column of the removed max_keys quota; always 0.</summary>
     public long MaxKeys { get; set; }
     public long MaxValueBytes { get; set; }
     public int MaxRequestsPerSecond { get; set; }
@@ -20,7 +21,7 @@ internal sealed class NamespaceRow
 }
 
 /// <summary>Row of <c>configs</c>.</summary>
-internal sealed class ConfigRow
+internal sealed class ConfigRow : IVersionedRow
 {
     public required string Name { get; set; }
     public required string Description { get; set; }
@@ -32,6 +33,31 @@ internal sealed class ConfigRow
     public DateTimeOffset CreatedAt { get; set; }
     public required string UpdatedBy { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>Row of <c>backends</c>: instances created through the admin API; settings and secrets hold JSON maps.</summary>
+internal sealed class BackendRow : IVersionedRow
+{
+    public required string Name { get; set; }
+    public required string Type { get; set; }
+    public required string Description { get; set; }
+    public required string Settings { get; set; }
+    public required string Secrets { get; set; }
+    public required string Labels { get; set; }
+    public long Version { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string UpdatedBy { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A row of a versioned noun.</summary>
+internal interface IVersionedRow
+{
+    string Name { get; }
+    long Version { get; set; }
+    string CreatedBy { get; set; }
+    DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>Row of <c>sessions</c>.</summary>

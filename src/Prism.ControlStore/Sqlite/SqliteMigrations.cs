@@ -101,5 +101,19 @@ internal static class SqliteMigrations
                 drain_set_by TEXT NULL);
             INSERT INTO control_state VALUES (1, 0, '', NULL, NULL, 0, '', NULL, NULL);
             """),
+        new(2, "backend instances", """
+            CREATE TABLE backends (
+                name TEXT NOT NULL PRIMARY KEY,
+                type TEXT NOT NULL,
+                description TEXT NOT NULL,
+                settings TEXT NOT NULL,
+                secrets TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL);
+            """),
     ];
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 using Prism.Backends;
 using Prism.Host.Dev.Backends;
 using Prism.Hosting.Modules;
@@ -29,12 +28,9 @@ public sealed class DevCatalog
     {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
         var backends = new BackendCatalog(configuration, PrismHome.From(configuration));
-        var redisPort = int.Parse(backends.RedisConfiguration.Split(',')[0].Split(':')[^1], CultureInfo.InvariantCulture);
         List<DevService> services =
         [
-            new RedisDevService(redisPort),
-            new PostgresDevService(new NpgsqlConnectionStringBuilder(backends.PostgresConnectionString)),
-            new NatsDevService(new Uri(backends.NatsUrl).Port),
+            .. DevBackendServices.From(backends),
             .. ModuleCatalog.All.Select((m, index) => new ModuleDevService(m, m.ResolveListener(configuration), configuration, ModuleEnvironment(configuration, m, index))),
         ];
         return new DevCatalog(configuration, services);

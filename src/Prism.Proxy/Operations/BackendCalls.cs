@@ -11,13 +11,13 @@ internal static class BackendCalls
     {
         // A client span per backend call: StackExchange.Redis has no OpenTelemetry instrumentation
         // of its own here, so this span is what shows a Redis call in a trace.
-        var system = SystemOf(route.Backend);
+        var system = route.Backend.Type.Telemetry;
         using var activity = ProxyTelemetry.ActivitySource.StartActivity(operation, system is null ? ActivityKind.Internal : ActivityKind.Client);
         activity?.SetTag("prism.namespace", route.Namespace.Name);
-        activity?.SetTag("prism.backend", route.Backend);
+        activity?.SetTag("prism.backend", route.Backend.Name);
         if (system is not null)
         {
-            activity?.SetTag(system.Value.Attribute, system.Value.Name);
+            activity?.SetTag(system.Attribute, system.Name);
         }
 
         try
@@ -27,7 +27,7 @@ internal static class BackendCalls
         catch (BackendUnavailableException e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw new DataPlaneException(DataPlaneFailure.Unavailable, e.Message, e);
+            throw new DataPlaneException(DataPlaneFailure.Unavailable, $"backend '{route.Backend.Name}' is unavailable: {e.Detail}", e);
         }
         catch (BackendCapabilityException e)
         {
@@ -36,29 +36,9 @@ internal static class BackendCalls
         }
     }
 
-    /// <summary>The OpenTelemetry system attribute of a backend reached over the network or a file; null for memstore.</summary>
-    private static (string Attribute, string Name)? SystemOf(string backend) => backend switch
-    {
-        "redis" => ("db.system.name", "redis"),
-        "postgres" => ("db.system.name", "postgresql"),
-        "sqlite" => ("db.system.name", "sqlite"),
-        "nats" => ("messaging.system", "nats"),
-        _ => null,
-    };
-
-    /// <summary>The driver of the route's backend; a backend this deployment does not define is UNAVAILABLE.</summary>
-    public static T? Driver<T>(DataPlaneRoute route, Func<string, T?> find) where T : class
-    {
-        try
-        {
-            return find(route.Backend);
-        }
-        catch (ArgumentException e)
-        {
-            throw new DataPlaneException(DataPlaneFailure.Unavailable,
-                $"backend '{route.Backend}' bound by namespace '{route.Namespace.Name}' is not configured on this proxy", e);
-        }
-    }
+    /// <summary>The route's driver of <paramref name="pattern"/>; a type without it is UNIMPLEMENTED.</summary>
+    public static T Driver<T>(DataPlaneRoute route, string pattern) where T : class =>
+        route.Backend.Driver(pattern) as T ?? throw MissingCapability(route.Backend.Name, pattern);
 
     public static DataPlaneException MissingCapability(string backend, string capability) =>
         new(DataPlaneFailure.Unimplemented, $"backend '{backend}' does not support {capability}");

@@ -8,7 +8,7 @@ namespace Prism.Proxy.Operations;
 /// Key-value calls of the data plane, free of gRPC: route, check limits, call the namespace's driver
 /// and count the call on its session. Refusals are <see cref="DataPlaneException"/>s.
 /// </summary>
-public sealed class KeyValueOperations(DataPlaneRouter router, BackendDrivers drivers, RequestLimits limits, TimeProvider time)
+public sealed class KeyValueOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
     // A century: longer times to live are stored as this.
     private const long MaxTtlSeconds = 100L * 365 * 24 * 3600;
@@ -115,8 +115,8 @@ public sealed class KeyValueOperations(DataPlaneRouter router, BackendDrivers dr
     private async ValueTask<(DataPlaneRoute Route, IKeyValueStore Store)> OpenAsync(DataPlaneCaller caller, string capability, CancellationToken cancellation)
     {
         var route = await router.RouteAsync(caller, Patterns.KeyValue, cancellation);
-        var store = BackendCalls.Driver(route, drivers.KeyValue) ?? throw BackendCalls.MissingCapability(route.Backend, Patterns.KeyValue);
-        return store.Capabilities.Contains(capability) ? (route, store) : throw BackendCalls.MissingCapability(route.Backend, capability);
+        var store = BackendCalls.Driver<IKeyValueStore>(route, Patterns.KeyValue);
+        return store.Capabilities.Contains(capability) ? (route, store) : throw BackendCalls.MissingCapability(route.Backend.Name, capability);
     }
 
     /// <summary>Runs the driver call and counts it on the session, with the bytes sent back when it succeeds.</summary>

@@ -9,7 +9,7 @@ namespace Prism.Proxy.Operations;
 /// cancels, the driver ends it (unsubscribe), or the session ends it (termination, maintenance,
 /// drain, shutdown); a lagging subscriber is refused with RESOURCE_EXHAUSTED.
 /// </summary>
-public sealed class PubSubOperations(DataPlaneRouter router, BackendDrivers drivers, RequestLimits limits, TimeProvider time)
+public sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
     /// <summary>Publishes a message and returns its id.</summary>
     public async Task<string> PublishAsync(DataPlaneCaller caller, string topic, ReadOnlyMemory<byte> payload,
@@ -60,7 +60,7 @@ public sealed class PubSubOperations(DataPlaneRouter router, BackendDrivers driv
         var subscribeOptions = SubscribeOptions.From(options);
         if (subscribeOptions.Durable && !pubSub.Capabilities.Contains(Capabilities.PubSubDurable))
         {
-            throw BackendCalls.MissingCapability(route.Backend, Capabilities.PubSubDurable);
+            throw BackendCalls.MissingCapability(route.Backend.Name, Capabilities.PubSubDurable);
         }
 
         route.Session.Record(topic.Length + subscriber.Length, 0, time.GetUtcNow());
@@ -88,9 +88,9 @@ public sealed class PubSubOperations(DataPlaneRouter router, BackendDrivers driv
     private async Task<(DataPlaneRoute Route, IPubSub PubSub)> OpenAsync(DataPlaneCaller caller, CancellationToken cancellation)
     {
         var route = await router.RouteAsync(caller, Patterns.PubSub, cancellation);
-        var pubSub = BackendCalls.Driver(route, drivers.PubSub) ?? throw BackendCalls.MissingCapability(route.Backend, Patterns.PubSub);
+        var pubSub = BackendCalls.Driver<IPubSub>(route, Patterns.PubSub);
         return pubSub.Capabilities.Contains(Capabilities.PubSubBasic)
             ? (route, pubSub)
-            : throw BackendCalls.MissingCapability(route.Backend, Capabilities.PubSubBasic);
+            : throw BackendCalls.MissingCapability(route.Backend.Name, Capabilities.PubSubBasic);
     }
 }

@@ -1,3 +1,6 @@
+using Prism.Backends;
+using Prism.Backends.Drivers.Memstore;
+using Prism.Backends.Instances;
 using Prism.ControlStore;
 using Prism.Proxy.Control;
 using Prism.Proxy.Sessions;
@@ -5,8 +8,8 @@ using Prism.Security.Tokens;
 
 namespace Prism.Proxy.Routing;
 
-/// <summary>Where a call goes: its namespace, session and the backend bound to the call's pattern.</summary>
-public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, string Backend);
+/// <summary>Where a call goes: its namespace, session and the backend instance in the primary slot of the call's pattern.</summary>
+public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, BackendInstance Backend);
 
 /// <summary>
 /// The checks every data-plane call passes, in order: token, maintenance, namespace metadata,
@@ -17,10 +20,11 @@ public sealed class DataPlaneRouter(
     ControlStateCache control,
     NamespaceDirectory namespaces,
     NamespaceRateLimiter rates,
-    SessionRegistry sessions)
+    SessionRegistry sessions,
+    BackendDrivers backends)
 {
-    /// <summary>The backend name used when a namespace binds none for a pattern.</summary>
-    public const string DefaultBackend = "memstore";
+    /// <summary>The instance used when a namespace binds none for a pattern: the in-process memory store.</summary>
+    public static readonly string DefaultBackend = new MemstoreBackendType().Name;
 
     /// <summary>Authenticates, authorises and routes a call of <paramref name="pattern"/>.</summary>
     /// <exception cref="DataPlaneException">The call is refused.</exception>
@@ -64,7 +68,23 @@ public sealed class DataPlaneRouter(
                 $"namespace '{record.Name}' does not offer {pattern} (it offers: {string.Join(", ", record.Patterns)})");
         }
 
-        var backend = record.Backends.TryGetValue(pattern, out var bound) && bound.Length > 0 ? bound : DefaultBackend;
-        return new DataPlaneRoute(record, session, backend);
+        var name = record.Binding(pattern, Patterns.Find(pattern)!.Primary.Name) ?? DefaultBackend;
+        return new DataPlaneRoute(record, session, await ResolveAsync(record, name, cancellation));
+    }
+
+    private async ValueTask<BackendInstance> ResolveAsync(NamespaceRecord record, string name, CancellationToken cancellation)
+    {
+        BackendInstance? backend;
+        try
+        {
+            backend = await backends.ResolveAsync(name, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            throw new DataPlaneException(DataPlaneFailure.Unavailable, $"backend '{name}' bound by namespace '{record.Name}' cannot be read from the control store", e);
+        }
+
+        return backend ?? throw new DataPlaneException(DataPlaneFailure.Unavailable,
+            $"backend '{name}' bound by namespace '{record.Name}' is not defined (not in this proxy's configuration nor in the control store)");
     }
 }

@@ -1,3 +1,5 @@
+using Prism.Backends.Drivers.Postgres;
+using Prism.Backends.Drivers.Redis;
 using Microsoft.Extensions.Time.Testing;
 using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.Drivers.Sqlite;
@@ -93,7 +95,7 @@ public sealed class RedisKeyValueTests(RedisFixture redis) : KeyValueContract
 
     public override Task InitializeAsync()
     {
-        _drivers = new TestBackends(TestBackends.Settings((BackendSettings.RedisUrl, redis.Server.Configuration)));
+        _drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Server.Configuration)));
         return Task.CompletedTask;
     }
 
@@ -108,7 +110,7 @@ public sealed class PostgresKeyValueTests(PostgresFixture postgres) : KeyValueCo
     protected override IKeyValueStore Store => _drivers!.Registry.KeyValue("postgres")!;
 
     public override async Task InitializeAsync() =>
-        _drivers = new TestBackends(TestBackends.Settings((BackendSettings.PostgresUrl, await SharedDatabase.UrlAsync(postgres).WaitAsync(Timeouts.Await))));
+        _drivers = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres).WaitAsync(Timeouts.Await))));
 
     public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using Prism.Backends.Drivers.Nats;
+using Prism.Backends.Drivers.Postgres;
 using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.PubSub;
 using Prism.Backends.Tests.Support;
@@ -30,14 +32,14 @@ public sealed class PostgresPubSubTests(PostgresFixture postgres) : PubSubContra
     protected override IPubSub PubSub => _drivers!.Registry.PubSub("postgres")!;
 
     public override async Task InitializeAsync() =>
-        _drivers = new TestBackends(TestBackends.Settings((BackendSettings.PostgresUrl, await SharedDatabase.UrlAsync(postgres).WaitAsync(Timeouts.Await))));
+        _drivers = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres).WaitAsync(Timeouts.Await))));
 
     public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
 
     [Fact]
     public async Task MessagesFromAnotherProcess_AreDelivered()
     {
-        await using var other = new TestBackends(TestBackends.Settings((BackendSettings.PostgresUrl, await SharedDatabase.UrlAsync(postgres))));
+        await using var other = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres))));
         await using var reading = await SubscribeAsync("shared", "s1");
 
         await other.Registry.PubSub("postgres")!.PublishAsync(Ns, "shared", "from afar"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
@@ -55,7 +57,7 @@ public sealed class NatsPubSubTests(NatsFixture nats) : PubSubContract
 
     public override Task InitializeAsync()
     {
-        _drivers = new TestBackends(TestBackends.Settings((BackendSettings.NatsUrl, nats.Server.Url)));
+        _drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
         return Task.CompletedTask;
     }
 
@@ -85,7 +87,7 @@ public sealed class NatsPubSubTests(NatsFixture nats) : PubSubContract
         await (await SubscribeAsync("jobs", "worker", durable)).DisposeAsync();
         await PublishAsync("jobs", "while away");
 
-        await using var other = new TestBackends(TestBackends.Settings((BackendSettings.NatsUrl, nats.Server.Url)));
+        await using var other = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
         await using var back = new Reading(await other.Registry.PubSub("nats")!.SubscribeAsync(Ns, "jobs", "worker", durable, default).WaitAsync(Timeouts.Await));
 
         Assert.Equal("while away", Text(await back.NextAsync()));

@@ -1,26 +1,24 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Prism.Backends.Instances;
 using Prism.Hosting.Settings;
 using Prism.Testing;
 
 namespace Prism.Backends.Tests.Support;
 
-/// <summary>The real registry and pooled connections, configured in memory as a host would be.</summary>
+/// <summary>The real instances, connections and drivers, configured in memory as a host would be.</summary>
 public sealed class TestBackends : IAsyncDisposable
 {
     private readonly TempDirectory _home = new("prism-backends");
 
-    public TestBackends(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null)
+    public TestBackends(IReadOnlyDictionary<string, string?> settings, TimeProvider? time = null, IBackendInstanceSource? source = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         Catalog = new BackendCatalog(configuration, new PrismHome(_home.Path));
-        Connections = new BackendConnections(Catalog);
-        Registry = new BackendDrivers(Connections, time ?? TimeProvider.System, NullLoggerFactory.Instance);
+        Registry = new BackendDrivers(Catalog, source is null ? [] : [source], time ?? TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public BackendCatalog Catalog { get; }
-
-    public BackendConnections Connections { get; }
 
     public BackendDrivers Registry { get; }
 
@@ -39,7 +37,6 @@ public sealed class TestBackends : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Registry.DisposeAsync();
-        await Connections.DisposeAsync();
         _home.Dispose();
     }
 }

@@ -13,8 +13,8 @@ public static class TestNamespaces
     /// <summary>A namespace record offering <paramref name="patterns"/> (default both) bound to <paramref name="backends"/>.</summary>
     public static NamespaceRecord Record(string name, IReadOnlyDictionary<string, string>? backends = null,
         IReadOnlyList<string>? accessGroups = null, IReadOnlyList<string>? patterns = null, long maxValueBytes = 0, int maxRequestsPerSecond = 0) =>
-        new(name, "test namespace", patterns ?? ["keyvalue", "pubsub"], backends ?? new Dictionary<string, string>(),
-            accessGroups ?? [], new NamespaceQuotas(0, maxValueBytes, maxRequestsPerSecond), new Dictionary<string, string>(),
+        new(name, "test namespace", patterns ?? ["keyvalue", "pubsub"], NamespaceRecord.PrimarySlots(backends ?? new Dictionary<string, string>()),
+            accessGroups ?? [], new NamespaceQuotas(maxValueBytes, maxRequestsPerSecond), new Dictionary<string, string>(),
             1, "tests", DateTimeOffset.UtcNow, "tests", DateTimeOffset.UtcNow);
 
     /// <summary>The audit entry that goes with a mutation made by a test.</summary>

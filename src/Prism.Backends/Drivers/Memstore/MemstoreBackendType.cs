@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Prism.Backends.Instances;
+using Prism.Backends.Types;
+using Prism.Hosting.Settings;
+
+namespace Prism.Backends.Drivers.Memstore;
+
+/// <summary>In-process memory: key-value and pub/sub for local work; each instance is its own store, lost at exit.</summary>
+public sealed class MemstoreBackendType : BackendType
+{
+    /// <inheritdoc />
+    public override string Name => "memstore";
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
+    {
+        Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch, Backends.Capabilities.PubSubBasic,
+    };
+
+    /// <inheritdoc />
+    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
+        new(Name, Name, new Dictionary<string, string>(), BackendSource.Config);
+
+    /// <inheritdoc />
+    public override string Endpoint(BackendInstanceSpec spec) => "in-process";
+
+    /// <inheritdoc />
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new MemoryConnection(context);
+
+    private sealed class MemoryConnection(BackendContext context) : BackendConnection
+    {
+        public override Task PingAsync(CancellationToken cancellation) => Task.CompletedTask;
+
+        public override object? CreateDriver(string pattern) => pattern switch
+        {
+            Patterns.KeyValue => new MemoryKeyValueStore(context.Time, context.Options, context.Loggers.CreateLogger<MemoryKeyValueStore>()),
+            Patterns.PubSub => new MemoryPubSub(context.Time, context.Options, context.Loggers.CreateLogger<MemoryPubSub>()),
+            _ => null,
+        };
+    }
+}

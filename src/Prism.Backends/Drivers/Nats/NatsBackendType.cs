@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using Prism.Backends.Instances;
+using Prism.Backends.Types;
+using Prism.Hosting.Settings;
+
+namespace Prism.Backends.Drivers.Nats;
+
+/// <summary>NATS: pub/sub, durable through JetStream; one connection per instance.</summary>
+public sealed class NatsBackendType : BackendType
+{
+    /// <summary>NATS server of the default instance.</summary>
+    public static readonly Setting UrlSetting = new("PRISM_NATS_URL", "backends:nats:url", "nats://127.0.0.1:4222",
+        "NATS server of the 'nats' instance (JetStream enabled for durable topics).");
+
+    /// <inheritdoc />
+    public override string Name => "nats";
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> Capabilities { get; } =
+        new HashSet<string> { Backends.Capabilities.PubSubBasic, Backends.Capabilities.PubSubDurable };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
+        [new("url", Secret: true, Required: true, "nats://[user:pass@]host:port of a server with JetStream enabled.")];
+
+    /// <inheritdoc />
+    public override TelemetrySystem Telemetry { get; } = new("messaging.system", "nats");
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
+
+    /// <inheritdoc />
+    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
+        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+
+    /// <inheritdoc />
+    public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayUrl(Url(spec));
+
+    /// <inheritdoc />
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new NatsBackendConnection(Url(spec), context);
+
+    private static string Url(BackendInstanceSpec spec)
+    {
+        var url = spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required");
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss"
+            ? url
+            : throw new BackendSpecException("setting 'url' is not a nats:// URL");
+    }
+
+    private sealed class NatsBackendConnection(string url, BackendContext context) : BackendConnection
+    {
+        private readonly Lazy<NatsConnection> _nats = new(() => new NatsConnection(new NatsOpts
+        {
+            Url = url,
+            Name = "prism",
+            ConnectTimeout = context.ConnectTimeout,
+        }));
+
+        public override async Task PingAsync(CancellationToken cancellation) => await _nats.Value.PingAsync(cancellation);
+
+        public override object? CreateDriver(string pattern) => pattern == Patterns.PubSub
+            ? new NatsPubSub(_nats.Value, context.Time, context.Options, context.Loggers.CreateLogger<NatsPubSub>())
+            : null;
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_nats.IsValueCreated)
+            {
+                await _nats.Value.DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Prism.Backends.Instances;
+using Prism.Backends.Types;
+using Prism.Hosting.Settings;
+
+namespace Prism.Backends.Drivers.Postgres;
+
+/// <summary>PostgreSQL: key-value and pub/sub (LISTEN/NOTIFY over a message table), one connection pool per instance.</summary>
+public sealed class PostgresBackendType : BackendType
+{
+    /// <summary>PostgreSQL of the default instance.</summary>
+    public static readonly Setting UrlSetting = new("PRISM_POSTGRES_URL", "backends:postgres:url", "postgres://prism@127.0.0.1:5432/prism",
+        "PostgreSQL of the 'postgres' instance: postgres://user:pass@host:port/db or an Npgsql connection string.");
+
+    /// <inheritdoc />
+    public override string Name => "postgres";
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
+    {
+        Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch, Backends.Capabilities.PubSubBasic,
+    };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
+        [new("url", Secret: true, Required: true, "postgres://user:pass@host:port/db or an Npgsql connection string.")];
+
+    /// <inheritdoc />
+    public override TelemetrySystem Telemetry { get; } = new("db.system.name", "postgresql");
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
+
+    /// <inheritdoc />
+    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
+        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+
+    /// <inheritdoc />
+    public override string Endpoint(BackendInstanceSpec spec) => PostgresConnectionString.Display(Parse(spec));
+
+    /// <inheritdoc />
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new PostgresConnection(Parse(spec).ConnectionString, context);
+
+    private static NpgsqlConnectionStringBuilder Parse(BackendInstanceSpec spec)
+    {
+        try
+        {
+            return PostgresConnectionString.Parse(spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new BackendSpecException($"setting 'url': {e.Message}");
+        }
+    }
+
+    private sealed class PostgresConnection(string connectionString, BackendContext context) : BackendConnection
+    {
+        private readonly Lazy<NpgsqlDataSource> _pool = new(() => NpgsqlDataSource.Create(connectionString));
+
+        public override async Task PingAsync(CancellationToken cancellation)
+        {
+            await using var command = _pool.Value.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellation);
+        }
+
+        public override object? CreateDriver(string pattern) => pattern switch
+        {
+            Patterns.KeyValue => new PostgresKeyValueStore(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresKeyValueStore>()),
+            Patterns.PubSub => new PostgresPubSub(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresPubSub>()),
+            _ => null,
+        };
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_pool.IsValueCreated)
+            {
+                await _pool.Value.DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Prism.Backends.Instances;
+using Prism.Backends.Types;
+using Prism.Hosting.Settings;
+using StackExchange.Redis;
+
+namespace Prism.Backends.Drivers.Redis;
+
+/// <summary>Redis: key-value on strings, one multiplexer per instance.</summary>
+public sealed class RedisBackendType : BackendType
+{
+    /// <summary>Redis endpoint of the default instance.</summary>
+    public static readonly Setting UrlSetting = new("PRISM_REDIS_URL", "backends:redis:url", "127.0.0.1:6379",
+        "Redis endpoint of the 'redis' instance, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port.");
+
+    /// <inheritdoc />
+    public override string Name => "redis";
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> Capabilities { get; } =
+        new HashSet<string> { Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
+        [new("url", Secret: true, Required: true, "redis://[user:pass@]host:port or host:port[,password=…] (StackExchange.Redis form).")];
+
+    /// <inheritdoc />
+    public override TelemetrySystem Telemetry { get; } = new("db.system.name", "redis");
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
+
+    /// <inheritdoc />
+    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
+        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+
+    /// <inheritdoc />
+    public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayRedis(Configuration(spec));
+
+    /// <inheritdoc />
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new RedisConnection(Configuration(spec), context);
+
+    private static string Configuration(BackendInstanceSpec spec)
+    {
+        try
+        {
+            return ConnectionStrings.Redis(spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required"));
+        }
+        catch (UriFormatException)
+        {
+            throw new BackendSpecException("setting 'url' is not a redis:// URL or host:port");
+        }
+    }
+
+    private sealed class RedisConnection(string configuration, BackendContext context) : BackendConnection
+    {
+        private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectAsync(configuration, context));
+
+        public override async Task PingAsync(CancellationToken cancellation)
+        {
+            var redis = await _redis.Value.WaitAsync(cancellation);
+            if (!redis.IsConnected)
+            {
+                throw new InvalidOperationException("not connected");
+            }
+
+            await redis.GetDatabase().PingAsync().WaitAsync(cancellation);
+        }
+
+        public override object? CreateDriver(string pattern) => pattern == Patterns.KeyValue
+            ? new RedisKeyValueStore(async () => await _redis.Value, context.Loggers.CreateLogger<RedisKeyValueStore>())
+            : null;
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_redis.IsValueCreated)
+            {
+                await (await _redis.Value).DisposeAsync();
+            }
+
+            await base.DisposeAsync();
+        }
+
+        private static async Task<ConnectionMultiplexer> ConnectAsync(string configuration, BackendContext context)
+        {
+            ConfigurationOptions options;
+            try
+            {
+                options = ConfigurationOptions.Parse(configuration);
+            }
+            catch (ArgumentException)
+            {
+                throw new BackendSpecException("setting 'url' is not a valid Redis configuration");
+            }
+
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = (int)context.ConnectTimeout.TotalMilliseconds;
+            options.ClientName = "prism";
+            // Fail at once while disconnected (the proxy answers UNAVAILABLE) instead of queueing until a timeout.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
+            return await ConnectionMultiplexer.ConnectAsync(options);
+        }
+    }
+}
