@@ -93,7 +93,7 @@ public abstract partial class ControlStoreContractTests
         await Store.MigrateAsync(CancellationToken.None).Timed();
         await OpenStore().MigrateAsync(CancellationToken.None).Timed();
 
-        Assert.Equal(Store.Database.Migrations.Select(m => m.Version), await Store.Database.AppliedMigrationsAsync(CancellationToken.None).Timed());
+        Assert.Equal([.. Store.Database.Migrations.Select(m => m.Version)], await Store.Database.AppliedMigrationsAsync(CancellationToken.None).Timed());
         await Store.CreateNamespaceAsync(TestRecords.Namespace("after"), TestRecords.Audit(), CancellationToken.None).Timed();
     }
 
@@ -106,7 +106,7 @@ public abstract partial class ControlStoreContractTests
 
         await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync(CancellationToken.None)))).Timed();
 
-        Assert.Equal(stores[0].Database.Migrations.Select(m => m.Version), await stores[0].Database.AppliedMigrationsAsync(CancellationToken.None).Timed());
+        Assert.Equal([.. stores[0].Database.Migrations.Select(m => m.Version)], await stores[0].Database.AppliedMigrationsAsync(CancellationToken.None).Timed());
         await stores[1].CreateNamespaceAsync(TestRecords.Namespace("after"), TestRecords.Audit(), CancellationToken.None).Timed();
         Assert.NotNull(await stores[2].GetNamespaceAsync("after", CancellationToken.None).Timed());
     }

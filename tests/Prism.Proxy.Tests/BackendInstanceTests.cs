@@ -100,7 +100,7 @@ public sealed class BackendInstanceTests(RedisFixture redis, PostgresFixture pos
         Assert.Empty(listed[sessions].Secrets);
         Assert.Equal("config", listed["memstore"].Source);
         var health = (await Admin.GetBackendStatusAsync(new GetBackendStatusRequest { Names = { cache, sessions, pg } }, AdminCall())).Statuses;
-        Assert.All(health, s => Assert.NotEqual(Admin.V1.BackendHealth.Unhealthy, s.Health));
+        Assert.All(health, s => Assert.NotEqual(Prism.Admin.V1.BackendHealth.Unhealthy, s.Health));
     }
 
     [Fact]
