@@ -37,7 +37,7 @@ internal static class BackendCalls
     }
 
     /// <summary>The OpenTelemetry system attribute of a backend reached over the network or a file; null for memstore.</summary>
-    private static (string Attribute, string Name)? SystemOf(string backend) => backend switch
+    public static (string Attribute, string Name)? SystemOf(string backend) => backend switch
     {
         "redis" => ("db.system.name", "redis"),
         "postgres" => ("db.system.name", "postgresql"),
