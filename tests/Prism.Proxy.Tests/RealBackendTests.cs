@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using NATS.Client.Core;
+using Prism.Backends.Drivers.Nats;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
 using Prism.Proxy.Tests.Support;
@@ -54,7 +56,28 @@ public sealed class RealBackendTests(RedisFixture redis, NatsFixture nats, Postg
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal($"{backend}-{i}", (await subscription.NextAsync()).Payload.ToStringUtf8());
+            var message = await subscription.NextAsync();
+            Assert.Equal($"{backend}-{i}", message.Payload.ToStringUtf8());
+            Assert.Equal("user:dev@example.com", message.Metadata["prism-publisher"]);
         }
+    }
+
+    [Fact]
+    public async Task PlainNatsMessage_ReachesAGrpcSubscriber_WithoutContext_AndTheStreamGoesOn()
+    {
+        var ns = await _server.CreateNamespaceAsync(new Dictionary<string, string> { ["pubsub"] = "nats" });
+        var options = ProxyServer.Call(_server.TokenFor("alice@example.com"), ns);
+        using var subscription = await _server.PubSub.SubscribeAsync("events", options);
+        await using var plain = new NatsConnection(new NatsOpts { Url = nats.Server.Url });
+
+        await plain.PublishAsync(NatsSubjects.Of(ns, "events"), "from outside"u8.ToArray()).AsTask().WaitAsync(Timeouts.Await);
+        var foreign = await subscription.NextAsync();
+        await _server.PubSub.PublishAsync(new PublishRequest { Topic = "events", Payload = ByteString.CopyFromUtf8("from prism") }, options);
+        var next = await subscription.NextAsync();
+
+        Assert.Equal("from outside", foreign.Payload.ToStringUtf8());
+        Assert.Empty(foreign.Metadata);
+        Assert.Equal("from prism", next.Payload.ToStringUtf8());
+        Assert.Equal("user:alice@example.com", next.Metadata["prism-publisher"]);
     }
 }
