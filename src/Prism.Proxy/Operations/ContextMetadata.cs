@@ -8,7 +8,7 @@ namespace Prism.Proxy.Operations;
 /// <c>tracestate</c> (any case), is reserved: removed from what a client publishes and, on delivery,
 /// set only from the message's context, so a publisher cannot pose as someone else.
 /// </summary>
-public static class ContextMetadata
+internal static class ContextMetadata
 {
     /// <summary>Prefix of reserved keys.</summary>
     public const string ReservedPrefix = "prism-";
