@@ -26,6 +26,9 @@ internal static partial class BackendLog
     [LoggerMessage(EventId = 5108, EventName = "ListenerGaveUp", Level = LogLevel.Warning, Message = "Notification listener of {Backend} could not reconnect within {Seconds} s; live subscriptions were ended")]
     public static partial void ListenerGaveUp(ILogger logger, string backend, double seconds, Exception exception);
 
+    [LoggerMessage(EventId = 5109, EventName = "UnreadableMetadata", Level = LogLevel.Warning, Message = "Message {MessageId} on {Backend} has metadata Prism did not write; delivered without metadata")]
+    public static partial void UnreadableMetadata(ILogger logger, string backend, string messageId);
+
     [LoggerMessage(EventId = 5106, EventName = "SchemaReady", Level = LogLevel.Information, Message = "{Backend} tables are ready")]
     public static partial void SchemaReady(ILogger logger, string backend);
 }

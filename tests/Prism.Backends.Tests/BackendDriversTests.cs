@@ -41,19 +41,6 @@ public sealed class BackendDriversTests
         Assert.Equal(durable, SubscribeOptions.From(new Dictionary<string, string> { ["durable"] = value }).Durable);
 
     [Fact]
-    public void MessageEnvelope_RoundTrips()
-    {
-        var body = MessageEnvelope.Encode("id-1", 1234, new Dictionary<string, string> { ["k"] = "v", [""] = "" }, [0, 1, 255]);
-
-        var message = MessageEnvelope.Decode("t", body);
-
-        Assert.Equal(("t", "id-1", 1234L), (message.Topic, message.MessageId, message.Timestamp));
-        Assert.Equal([0, 1, 255], message.Payload.ToArray());
-        Assert.Equal("v", message.Metadata["k"]);
-        Assert.Throws<InvalidDataException>(() => MessageEnvelope.Decode("t", body[..5]));
-    }
-
-    [Fact]
     public void NatsSubjects_CannotCollide_AcrossNamespacesOrWildcards()
     {
         string[] subjects = [NatsSubjects.Of("a", "b.c"), NatsSubjects.Of("a.b", "c"), NatsSubjects.Of("a", "b.*"), NatsSubjects.Of("a", ">"), NatsSubjects.Of("", "")];

@@ -51,21 +51,21 @@ public sealed class OutageTests
         await using var nats = await NatsServer.StartNewAsync().WaitAsync(Timeouts.Await);
         await using var drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Url)));
         var pubSub = drivers.Registry.PubSub("nats")!;
-        await pubSub.PublishAsync("ns", "t", "1"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
+        await pubSub.PublishAsync("ns", "t", "1"u8.ToArray(), null, null, default).WaitAsync(Timeouts.Await);
 
         await nats.StopAsync();
 
         await Timeouts.EventuallyAsync(async () =>
         {
-            var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => pubSub.PublishAsync("ns", "t", "2"u8.ToArray(), null, default));
+            var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => pubSub.PublishAsync("ns", "t", "2"u8.ToArray(), null, null, default));
             return down.BackendName == "nats";
         }, "publishing fails with nats unavailable");
 
         await nats.StartAsync().WaitAsync(Timeouts.Await);
 
-        await Timeouts.EventuallySucceedsAsync(() => pubSub.PublishAsync("ns", "t", "3"u8.ToArray(), null, default), "nats is used again");
+        await Timeouts.EventuallySucceedsAsync(() => pubSub.PublishAsync("ns", "t", "3"u8.ToArray(), null, null, default), "nats is used again");
         await using var reading = new Reading(await pubSub.SubscribeAsync("ns", "t", "s", SubscribeOptions.Default, default).WaitAsync(Timeouts.Await));
-        await pubSub.PublishAsync("ns", "t", "4"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
+        await pubSub.PublishAsync("ns", "t", "4"u8.ToArray(), null, null, default).WaitAsync(Timeouts.Await);
         Assert.Equal("4"u8.ToArray(), (await reading.NextAsync()).Payload.ToArray());
     }
 }

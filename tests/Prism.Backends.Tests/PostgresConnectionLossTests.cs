@@ -25,7 +25,7 @@ public sealed class PostgresConnectionLossTests(PostgresFixture postgres)
         var pubSub = backends.Registry.PubSub("postgres")!;
         await store.SetAsync("ns", "k", "1"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
         await using var reading = new Reading(await pubSub.SubscribeAsync("ns", "t", "s", SubscribeOptions.Default, default).WaitAsync(Timeouts.Await));
-        await pubSub.PublishAsync("ns", "t", "before"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
+        await pubSub.PublishAsync("ns", "t", "before"u8.ToArray(), null, null, default).WaitAsync(Timeouts.Await);
         Assert.Equal("before"u8.ToArray(), (await reading.NextAsync()).Payload.ToArray());
 
         // A message whose notification never reaches the listener, as when it is published while the
@@ -34,7 +34,7 @@ public sealed class PostgresConnectionLossTests(PostgresFixture postgres)
         await TerminateEveryConnectionAsync(database);
 
         Assert.Equal("meanwhile"u8.ToArray(), (await reading.NextAsync()).Payload.ToArray());
-        await Timeouts.EventuallySucceedsAsync(() => pubSub.PublishAsync("ns", "t", "after"u8.ToArray(), null, default), "publishing works again");
+        await Timeouts.EventuallySucceedsAsync(() => pubSub.PublishAsync("ns", "t", "after"u8.ToArray(), null, null, default), "publishing works again");
         Assert.Equal("after"u8.ToArray(), (await reading.NextAsync()).Payload.ToArray());
         await Timeouts.EventuallySucceedsAsync(() => store.GetAsync("ns", "k", default), "key-value works again");
         Assert.Equal("1"u8.ToArray(), (await store.GetAsync("ns", "k", default).WaitAsync(Timeouts.Await)).Value.ToArray());

@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Prism.Interfaces.PubSub;
 using Prism.Proxy.Sessions;
 using Prism.Proxy.Tests.Support;
+using Prism.Testing.Oidc;
 
 namespace Prism.Proxy.Tests;
 
-/// <summary>PubSub through the proxy on memstore: order, metadata, unsubscribe, slow subscribers, cancellation.</summary>
+/// <summary>PubSub through the proxy on memstore: order, metadata, message context, unsubscribe, slow subscribers, cancellation.</summary>
 public class PubSubTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerFixture>
 {
     private ProxyServer Server => fixture.Server;
@@ -38,6 +40,33 @@ public class PubSubTests(ProxyServerFixture fixture) : IClassFixture<ProxyServer
             Assert.Equal(i.ToString(System.Globalization.CultureInfo.InvariantCulture), message.Metadata["n"]);
             Assert.True(message.Timestamp > 0);
         }
+    }
+
+    [Fact]
+    public async Task Subscriber_SeesWhoPublished_AndTheTrace_AndPublishersCannotSpoofEither()
+    {
+        var ns = await Server.CreateNamespaceAsync();
+        using var subscription = await Server.PubSub.SubscribeAsync("audit", ProxyServer.Call(Server.TokenFor("bob@example.com"), ns));
+        var publisher = ProxyServer.Call(Server.TokenFor("alice@example.com"), ns);
+        var traceId = ActivityTraceId.CreateRandom();
+        publisher.Headers!.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        await Server.PubSub.PublishAsync(new PublishRequest
+        {
+            Topic = "audit",
+            Payload = ByteString.CopyFromUtf8("signed"),
+            Metadata = { ["kind"] = "note", ["prism-publisher"] = "user:mallory@example.com", ["PRISM-SESSION"] = "ses-forged", ["TraceParent"] = "forged" },
+        }, publisher);
+
+        var message = await subscription.NextAsync();
+        Assert.Equal("note", message.Metadata["kind"]);
+        Assert.Equal("user:alice@example.com", message.Metadata["prism-publisher"]);
+        Assert.Equal(TestOidcIssuer.DefaultAudience, message.Metadata["prism-publisher-client-id"]);
+        Assert.StartsWith("ses-", message.Metadata["prism-session"], StringComparison.Ordinal);
+        Assert.Equal(ns, message.Metadata["prism-namespace"]);
+        Assert.StartsWith($"00-{traceId}-", message.Metadata["traceparent"], StringComparison.Ordinal);
+        Assert.DoesNotContain(message.Metadata.Keys, k => k is "PRISM-SESSION" or "TraceParent");
+        Assert.DoesNotContain(message.Metadata.Values, v => v.Contains("forged", StringComparison.Ordinal) || v.Contains("mallory", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Google.Protobuf;
+using NATS.Client.Core;
+using Prism.Backends.Drivers.Nats;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
 using Prism.Proxy.Tests.Support;
@@ -54,7 +56,58 @@ public sealed class RealBackendTests(RedisFixture redis, NatsFixture nats, Postg
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal($"{backend}-{i}", (await subscription.NextAsync()).Payload.ToStringUtf8());
+            var message = await subscription.NextAsync();
+            Assert.Equal($"{backend}-{i}", message.Payload.ToStringUtf8());
+            Assert.Equal("user:dev@example.com", message.Metadata["prism-publisher"]);
         }
+    }
+
+    [Fact]
+    public async Task MessagePublishedThroughTheProxy_IsARawNatsBody_WithTheDocumentedHeaders_AndNoToken()
+    {
+        var ns = await _server.CreateNamespaceAsync(new Dictionary<string, string> { ["pubsub"] = "nats" });
+        var token = _server.TokenFor("alice@example.com");
+        await using var plain = new NatsConnection(new NatsOpts { Url = nats.Server.Url });
+        await using var raw = await plain.SubscribeCoreAsync<byte[]>(NatsSubjects.Of(ns, "events")).AsTask().WaitAsync(Timeouts.Await);
+        await plain.PingAsync().AsTask().WaitAsync(Timeouts.Await);
+
+        var published = await _server.PubSub.PublishAsync(new PublishRequest
+        {
+            Topic = "events",
+            Payload = ByteString.CopyFromUtf8("body"),
+            Metadata = { ["Kind"] = "x" },
+        }, ProxyServer.Call(token, ns));
+
+        var message = await raw.Msgs.ReadAsync().AsTask().WaitAsync(Timeouts.Await);
+        Assert.Equal("body"u8.ToArray(), message.Data);
+        var headers = message.Headers!.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.Ordinal);
+        Assert.Equal(published.MessageId, headers["Nats-Msg-Id"]);
+        Assert.Equal("user%3Aalice%40example.com", headers["prism-publisher-subject"]);
+        Assert.Equal(ns, headers["prism-namespace"]);
+        Assert.Equal("x", headers["prism-md-%4Bind"]);
+        Assert.Subset(
+            new HashSet<string>(["Nats-Msg-Id", "prism-published-at", "prism-publisher-subject", "prism-publisher-client-id",
+                "prism-session", "prism-namespace", "traceparent", "tracestate", "prism-md-%4Bind"]),
+            headers.Keys.ToHashSet());
+        Assert.DoesNotContain(headers.Values, v => v.Contains(token, StringComparison.Ordinal) || v.Contains(token[..20], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlainNatsMessage_ReachesAGrpcSubscriber_WithoutContext_AndTheStreamGoesOn()
+    {
+        var ns = await _server.CreateNamespaceAsync(new Dictionary<string, string> { ["pubsub"] = "nats" });
+        var options = ProxyServer.Call(_server.TokenFor("alice@example.com"), ns);
+        using var subscription = await _server.PubSub.SubscribeAsync("events", options);
+        await using var plain = new NatsConnection(new NatsOpts { Url = nats.Server.Url });
+
+        await plain.PublishAsync(NatsSubjects.Of(ns, "events"), "from outside"u8.ToArray()).AsTask().WaitAsync(Timeouts.Await);
+        var foreign = await subscription.NextAsync();
+        await _server.PubSub.PublishAsync(new PublishRequest { Topic = "events", Payload = ByteString.CopyFromUtf8("from prism") }, options);
+        var next = await subscription.NextAsync();
+
+        Assert.Equal("from outside", foreign.Payload.ToStringUtf8());
+        Assert.Empty(foreign.Metadata);
+        Assert.Equal("from prism", next.Payload.ToStringUtf8());
+        Assert.Equal("user:alice@example.com", next.Metadata["prism-publisher"]);
     }
 }

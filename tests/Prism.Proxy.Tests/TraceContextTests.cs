@@ -2,11 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Google.Protobuf;
 using Prism.Interfaces.KeyValue;
+using Prism.Interfaces.PubSub;
 using Prism.Proxy.Tests.Support;
 
 namespace Prism.Proxy.Tests;
 
-/// <summary>W3C trace context from a client's <c>traceparent</c> reaches the proxy's span of the backend call.</summary>
+/// <summary>
+/// W3C trace context from a client's <c>traceparent</c> reaches the proxy's span of the backend call,
+/// and travels with a published message to the subscriber's delivery span.
+/// </summary>
 public class TraceContextTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerFixture>
 {
     [Fact]
@@ -37,5 +41,40 @@ public class TraceContextTests(ProxyServerFixture fixture) : IClassFixture<Proxy
         Assert.Equal(clientSpan, request.ParentSpanId);
         Assert.Equal(ns, backendCall.GetTagItem("prism.namespace"));
         Assert.Equal("memstore", backendCall.GetTagItem("prism.backend"));
+    }
+
+    [Fact]
+    public async Task APublishedMessage_ContinuesThePublishersTrace_InTheSubscribersDeliverySpan()
+    {
+        var recorded = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is ProxyTelemetry.ActivitySourceName or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = recorded.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var server = fixture.Server;
+        var ns = await server.CreateNamespaceAsync();
+        using var subscription = await server.PubSub.SubscribeAsync("traced", ProxyServer.Call(server.TokenFor("bob@example.com"), ns), "bob");
+        var traceId = ActivityTraceId.CreateRandom();
+        var publisher = ProxyServer.Call(server.TokenFor("alice@example.com"), ns);
+        publisher.Headers!.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var published = await server.PubSub.PublishAsync(new PublishRequest { Topic = "traced", Payload = ByteString.CopyFromUtf8("hi") }, publisher);
+        var message = await subscription.NextAsync();
+
+        var publish = Assert.Single(recorded, a => a.TraceId == traceId && a.OperationName == "pubsub.publish");
+        Assert.Equal($"00-{traceId}-{publish.SpanId}-01", message.Metadata["traceparent"]);
+        Activity? deliver = null;
+        await Timeouts.WaitUntilAsync(() => Task.FromResult((deliver = recorded.SingleOrDefault(a => a.OperationName == "pubsub.deliver" && a.TraceId == traceId)) is not null),
+            "the delivery span ends");
+        Assert.Equal(ActivityKind.Consumer, deliver!.Kind);
+        Assert.Equal(publish.SpanId, deliver.ParentSpanId);
+        Assert.Equal(ns, deliver.GetTagItem("prism.namespace"));
+        Assert.Equal("memstore", deliver.GetTagItem("messaging.system"));
+        Assert.Equal(published.MessageId, deliver.GetTagItem("messaging.message.id"));
+        Assert.Equal("bob", deliver.GetTagItem("prism.subscriber_id"));
+        Assert.Single(deliver.Links);
     }
 }

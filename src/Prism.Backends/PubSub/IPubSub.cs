@@ -14,8 +14,12 @@ public interface IPubSub
     /// <summary>Capabilities from <see cref="Backends.Capabilities"/> this driver implements.</summary>
     IReadOnlySet<string> Capabilities { get; }
 
-    /// <summary>Publishes a message and returns its id.</summary>
-    Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellation);
+    /// <summary>
+    /// Publishes a message and returns its id. <paramref name="metadata"/> is the publisher's map and
+    /// is delivered unchanged, whatever its keys; <paramref name="context"/> travels beside it (null: empty).
+    /// </summary>
+    Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, CancellationToken cancellation);
 
     /// <summary>
     /// Starts a subscription. When the returned task completes the subscription is live: every

@@ -8,7 +8,13 @@ namespace Prism.Backends.PubSub;
 /// <param name="Metadata">Publisher's metadata.</param>
 /// <param name="MessageId">Id returned by publish.</param>
 /// <param name="Timestamp">Publish time in milliseconds since the Unix epoch.</param>
-public sealed record PubSubMessage(string Topic, ReadOnlyMemory<byte> Payload, IReadOnlyDictionary<string, string> Metadata, string MessageId, long Timestamp);
+/// <param name="Context">Who sent it and from which trace; <see cref="MessageContext.Empty"/> when null.</param>
+public sealed record PubSubMessage(string Topic, ReadOnlyMemory<byte> Payload, IReadOnlyDictionary<string, string> Metadata, string MessageId, long Timestamp,
+    MessageContext? Context = null)
+{
+    /// <summary>Who sent it and from which trace (empty for a message from outside Prism).</summary>
+    public MessageContext Context { get; init; } = Context ?? MessageContext.Empty;
+}
 
 /// <summary>How to subscribe, parsed from the wire's <c>options</c> map.</summary>
 /// <param name="Durable">Keep the subscriber's position while it is away (<c>durable=true</c>).</param>

@@ -23,7 +23,7 @@ public sealed class PubSubService(PubSubOperations operations) : PubSubBasicInte
         await using var subscription = await operations.SubscribeAsync(context.Caller(), request.Topic, request.SubscriberId,
             request.Options.ToDictionary(), context.CancellationToken);
         await context.WriteResponseHeadersAsync([]);
-        await foreach (var message in subscription.ReadAllAsync(context.CancellationToken))
+        await subscription.DeliverAllAsync(async (message, cancellation) =>
         {
             var wire = new Message
             {
@@ -37,8 +37,8 @@ public sealed class PubSubService(PubSubOperations operations) : PubSubBasicInte
                 wire.Metadata[key] = value;
             }
 
-            await responseStream.WriteAsync(wire, context.CancellationToken);
-        }
+            await responseStream.WriteAsync(wire, cancellation);
+        }, context.CancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Prism.Backends;
 using Prism.Backends.PubSub;
@@ -13,17 +14,17 @@ namespace Prism.Proxy.Operations;
 public sealed class LiveSubscription : IAsyncDisposable
 {
     private readonly IPubSubSubscription _subscription;
-    private readonly ProxySession _session;
+    private readonly DataPlaneRoute _route;
     private readonly SessionStream _stream;
     private readonly CancellationTokenSource _linked;
     private readonly TimeProvider _time;
     private readonly CancellationToken _clientCancellation;
 
-    internal LiveSubscription(IPubSubSubscription subscription, ProxySession session, SessionStream stream,
+    internal LiveSubscription(IPubSubSubscription subscription, DataPlaneRoute route, SessionStream stream,
         CancellationTokenSource linked, TimeProvider time, CancellationToken clientCancellation)
     {
         _subscription = subscription;
-        _session = session;
+        _route = route;
         _stream = stream;
         _linked = linked;
         _time = time;
@@ -49,8 +50,37 @@ public sealed class LiveSubscription : IAsyncDisposable
                 yield break;
             }
 
-            _session.RecordDelivery(messages.Current.Payload.Length, _time.GetUtcNow());
+            _route.Session.RecordDelivery(messages.Current.Payload.Length, _time.GetUtcNow());
             yield return messages.Current;
+        }
+    }
+
+    /// <summary>
+    /// Reads the messages (as <see cref="ReadAllAsync"/>) and hands each to <paramref name="deliver"/>
+    /// inside a consumer span (<c>pubsub.deliver</c>) that continues the publisher's trace. The metadata
+    /// handed over carries the message's context under reserved keys (<see cref="ContextMetadata"/>).
+    /// </summary>
+    public async Task DeliverAllAsync(Func<PubSubMessage, CancellationToken, Task> deliver, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        await foreach (var message in ReadAllAsync(cancellation))
+        {
+            var subscribe = Activity.Current;
+            using (var span = MessageTelemetry.StartDelivery(_route, SubscriberId, message))
+            {
+                try
+                {
+                    await deliver(message with { Metadata = ContextMetadata.ForSubscriber(message.Metadata, message.Context) }, cancellation);
+                }
+                catch (Exception e) when (span is not null)
+                {
+                    span.SetStatus(ActivityStatusCode.Error, e.Message);
+                    throw;
+                }
+            }
+
+            // A span parented by the publisher has no parent object to restore as current when it stops.
+            Activity.Current = subscribe;
         }
     }
 

@@ -11,7 +11,11 @@ namespace Prism.Proxy.Operations;
 /// </summary>
 public sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
-    /// <summary>Publishes a message and returns its id.</summary>
+    /// <summary>
+    /// Publishes a message and returns its id. The message carries the caller's context (identity,
+    /// session, namespace, the trace of this call); reserved metadata keys
+    /// (<see cref="ContextMetadata.IsReserved"/>) are dropped, so nobody can pose as another publisher.
+    /// </summary>
     public async Task<string> PublishAsync(DataPlaneCaller caller, string topic, ReadOnlyMemory<byte> payload,
         IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellation)
     {
@@ -21,7 +25,8 @@ public sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limit
         try
         {
             return await BackendCalls.RunAsync("pubsub.publish", route,
-                () => pubSub.PublishAsync(route.Namespace.Name, topic, payload, metadata, cancellation));
+                () => pubSub.PublishAsync(route.Namespace.Name, topic, payload, ContextMetadata.WithoutReserved(metadata),
+                    MessageTelemetry.ContextOf(route), cancellation));
         }
         finally
         {
@@ -70,7 +75,7 @@ public sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limit
         {
             var subscription = await BackendCalls.RunAsync("pubsub.subscribe", route,
                 () => pubSub.SubscribeAsync(route.Namespace.Name, topic, subscriber, subscribeOptions, linked.Token));
-            return new LiveSubscription(subscription, route.Session, stream, linked, time, cancellation);
+            return new LiveSubscription(subscription, route, stream, linked, time, cancellation);
         }
         catch (Exception e)
         {

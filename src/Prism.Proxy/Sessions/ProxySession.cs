@@ -21,11 +21,12 @@ public sealed class ProxySession
     private SessionStatus _status = SessionStatus.Active;
     private bool _statusDirty = true;
 
-    internal ProxySession(string id, string identity, string? clientId, string @namespace, DateTimeOffset startedAt)
+    internal ProxySession(string id, string identity, string? clientId, string @namespace, DateTimeOffset startedAt, string? subject = null)
     {
         Id = id;
         Identity = identity;
         ClientId = clientId;
+        Subject = subject;
         Namespace = @namespace;
         StartedAt = startedAt;
         _lastActivityTicks = startedAt.UtcTicks;
@@ -39,6 +40,9 @@ public sealed class ProxySession
 
     /// <summary>The token's client id, when present.</summary>
     public string? ClientId { get; }
+
+    /// <summary>The token's subject (<c>sub</c>), when present.</summary>
+    public string? Subject { get; }
 
     /// <summary>The namespace used.</summary>
     public string Namespace { get; }

@@ -133,7 +133,8 @@ public sealed partial class SessionRegistry(
 
     private async Task<ProxySession> OpenAsync(string tokenFingerprint, PrismPrincipal principal, string @namespace)
     {
-        var session = new ProxySession(SessionId(tokenFingerprint, @namespace), principal.Actor, principal.ClientId, @namespace, time.GetUtcNow());
+        var session = new ProxySession(SessionId(tokenFingerprint, @namespace), principal.Actor, principal.ClientId, @namespace, time.GetUtcNow(),
+            principal.Subject);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {

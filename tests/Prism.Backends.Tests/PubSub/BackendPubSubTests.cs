@@ -42,7 +42,7 @@ public sealed class PostgresPubSubTests(PostgresFixture postgres) : PubSubContra
         await using var other = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres))));
         await using var reading = await SubscribeAsync("shared", "s1");
 
-        await other.Registry.PubSub("postgres")!.PublishAsync(Ns, "shared", "from afar"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
+        await other.Registry.PubSub("postgres")!.PublishAsync(Ns, "shared", "from afar"u8.ToArray(), null, null, default).WaitAsync(Timeouts.Await);
 
         Assert.Equal("from afar", Text(await reading.NextAsync()));
     }

@@ -19,8 +19,13 @@ public abstract class PubSubContract : IAsyncLifetime
     protected async Task<Reading> SubscribeAsync(string topic, string subscriber, SubscribeOptions? options = null, string? ns = null) =>
         new(await PubSub.SubscribeAsync(ns ?? Ns, topic, subscriber, options ?? SubscribeOptions.Default, default).WaitAsync(Timeouts.Await));
 
-    protected Task<string> PublishAsync(string topic, string text, string? ns = null, IReadOnlyDictionary<string, string>? metadata = null) =>
-        PubSub.PublishAsync(ns ?? Ns, topic, Encoding.UTF8.GetBytes(text), metadata, default).WaitAsync(Timeouts.Await);
+    protected Task<string> PublishAsync(string topic, string text, string? ns = null, IReadOnlyDictionary<string, string>? metadata = null,
+        MessageContext? context = null) =>
+        PubSub.PublishAsync(ns ?? Ns, topic, Encoding.UTF8.GetBytes(text), metadata, context, default).WaitAsync(Timeouts.Await);
+
+    /// <summary>A context as the proxy fills it.</summary>
+    protected MessageContext SampleContext() => new("user-42", "prismctl", "ses-0123456789ab", Ns,
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
 
     protected static string Text(PubSubMessage message) => Encoding.UTF8.GetString(message.Payload.Span);
 
@@ -31,7 +36,7 @@ public abstract class PubSubContract : IAsyncLifetime
         var payload = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
         var before = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
 
-        var id = await PubSub.PublishAsync(Ns, "orders", payload, new Dictionary<string, string> { ["kind"] = "created", ["ü"] = "ß" }, default).WaitAsync(Timeouts.Await);
+        var id = await PubSub.PublishAsync(Ns, "orders", payload, new Dictionary<string, string> { ["kind"] = "created", ["ü"] = "ß" }, null, default).WaitAsync(Timeouts.Await);
 
         var message = await reading.NextAsync();
         Assert.Equal("orders", message.Topic);
@@ -43,14 +48,65 @@ public abstract class PubSubContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Context_TravelsBesideThePayload_AndTheMetadata()
+    {
+        await using var reading = await SubscribeAsync("signed", "s1");
+        var context = SampleContext();
+
+        var id = await PublishAsync("signed", "hello", metadata: new Dictionary<string, string> { ["kind"] = "greeting" }, context: context);
+
+        var message = await reading.NextAsync();
+        Assert.Equal(context, message.Context);
+        Assert.Equal(new Dictionary<string, string> { ["kind"] = "greeting" }, message.Metadata);
+        Assert.Equal(("hello", id), (Text(message), message.MessageId));
+    }
+
+    [Fact]
+    public async Task MessageWithoutContext_IsDelivered_WithEmptyContext()
+    {
+        await using var reading = await SubscribeAsync("anonymous", "s1");
+
+        await PublishAsync("anonymous", "who?");
+        await PublishAsync("anonymous", "blank", context: new MessageContext("", null, "", null, "", null));
+
+        Assert.All(await reading.NextAsync(2), m => Assert.True(m.Context.IsEmpty, $"context of '{Text(m)}': {m.Context}"));
+    }
+
+    [Fact]
+    public async Task Metadata_RoundTripsUnchanged_EvenWithKeysNamedLikeContextOrDifferingOnlyInCase()
+    {
+        await using var reading = await SubscribeAsync("tricky", "s1");
+        var metadata = new Dictionary<string, string>
+        {
+            ["kind"] = "lower",
+            ["Kind"] = "Upper",
+            ["traceparent"] = "00-00000000000000000000000000000001-0000000000000001-01",
+            ["prism-publisher-subject"] = "mallory",
+            ["prism-md-kind"] = "nested prefix",
+            ["Nats-Msg-Id"] = "not the id",
+            ["with space: and colon"] = "line\r\nbreak\r\nand 100% ünïcödé",
+            ["ü"] = "",
+            [""] = "empty key",
+        };
+        var context = SampleContext();
+
+        var id = await PublishAsync("tricky", "body", metadata: metadata, context: context);
+
+        var message = await reading.NextAsync();
+        Assert.Equal(metadata, message.Metadata);
+        Assert.Equal(context, message.Context);
+        Assert.Equal(id, message.MessageId);
+    }
+
+    [Fact]
     public async Task EmptyAndLargePayloads_AreDelivered()
     {
         await using var reading = await SubscribeAsync("blobs", "s1");
         var large = new byte[512 * 1024];
         new Random(7).NextBytes(large);
 
-        await PubSub.PublishAsync(Ns, "blobs", ReadOnlyMemory<byte>.Empty, null, default).WaitAsync(Timeouts.Await);
-        await PubSub.PublishAsync(Ns, "blobs", large, null, default).WaitAsync(Timeouts.Await);
+        await PubSub.PublishAsync(Ns, "blobs", ReadOnlyMemory<byte>.Empty, null, null, default).WaitAsync(Timeouts.Await);
+        await PubSub.PublishAsync(Ns, "blobs", large, null, null, default).WaitAsync(Timeouts.Await);
 
         Assert.Equal(0, (await reading.NextAsync()).Payload.Length);
         Assert.Equal(large, (await reading.NextAsync()).Payload.ToArray());

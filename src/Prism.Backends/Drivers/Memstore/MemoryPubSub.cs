@@ -22,12 +22,14 @@ public sealed class MemoryPubSub(TimeProvider time, BackendDriverOptions driverO
     public IReadOnlySet<string> Capabilities { get; } = new HashSet<string> { Backends.Capabilities.PubSubBasic };
 
     /// <inheritdoc />
-    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellation)
+    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, CancellationToken cancellation)
     {
         var id = SubscribeOptions.NewMessageId(time);
         if (_subscriptions.Find(@namespace, topic) is { } subscribers)
         {
-            var message = new PubSubMessage(topic, payload.ToArray(), Copy(metadata), id, SubscribeOptions.NowMs(time));
+            var message = new PubSubMessage(topic, payload.ToArray(), Copy(metadata), id, SubscribeOptions.NowMs(time),
+                context?.Normalised());
             lock (subscribers.Gate)
             {
                 subscribers.Offer(message);

@@ -9,9 +9,11 @@ namespace Prism.Backends.Drivers.Nats;
 /// asks for the next one, so delivery is at least once: a message in hand (or prefetched, at most
 /// <see cref="MaxPrefetch"/>) when the subscriber left is delivered again after the consumer's ack
 /// wait (30 s), possibly after newer ones. A slow durable subscriber only slows itself: the
-/// consumer is pulled, never pushed.
+/// consumer is pulled, never pushed. A message from outside Prism is delivered (with empty context)
+/// and acknowledged like any other, so it is never redelivered forever.
 /// </summary>
-internal sealed class NatsDurableSubscription(string topic, string subscriberId, INatsJSConsumer consumer, int prefetch, Action<ILiveSubscription> onClosed)
+internal sealed class NatsDurableSubscription(string topic, string subscriberId, INatsJSConsumer consumer, int prefetch, Action<ILiveSubscription> onClosed,
+    TimeProvider time)
     : IPubSubSubscription, ILiveSubscription
 {
     /// <summary>Most messages pulled ahead of the reader.</summary>
@@ -48,7 +50,8 @@ internal sealed class NatsDurableSubscription(string topic, string subscriberId,
             }
 
             var message = messages.Current;
-            yield return MessageEnvelope.Decode(topic, message.Data ?? []);
+            var receivedAt = message.Metadata?.Timestamp.ToUnixTimeMilliseconds() ?? SubscribeOptions.NowMs(time);
+            yield return NatsMessageHeaders.Read(topic, message.Data, message.Headers, receivedAt);
             await message.AckAsync(cancellationToken: stop.Token);
         }
 

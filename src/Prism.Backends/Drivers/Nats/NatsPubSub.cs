@@ -13,7 +13,9 @@ namespace Prism.Backends.Drivers.Nats;
 /// Plain subscribers use core NATS on the topic's subject, with the same bounded buffer and
 /// lagging policy as memstore. Durable subscribers (<c>durable=true</c>) use a JetStream durable
 /// consumer named after the subscriber, which starts at the first message published after it was
-/// created and resumes where it left off when the subscriber comes back.
+/// created and resumes where it left off when the subscriber comes back. Id, timestamp, context and
+/// metadata travel in NATS headers (<see cref="NatsMessageHeaders"/>), the payload as the raw body, so
+/// a message any NATS client publishes on the subject is delivered too (with empty context).
 /// </summary>
 public sealed class NatsPubSub : IPubSub, IAsyncDisposable
 {
@@ -43,13 +45,14 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
     public IReadOnlySet<string> Capabilities { get; } = new HashSet<string> { Backends.Capabilities.PubSubBasic, Backends.Capabilities.PubSubDurable };
 
     /// <inheritdoc />
-    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellation) =>
+    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, CancellationToken cancellation) =>
         RunAsync(async () =>
         {
             await _stream.EnsureAsync().WaitAsync(cancellation);
             var id = SubscribeOptions.NewMessageId(_time);
-            var body = MessageEnvelope.Encode(id, SubscribeOptions.NowMs(_time), metadata, payload.Span);
-            var ack = await _jetStream.PublishAsync(NatsSubjects.Of(@namespace, topic), body, cancellationToken: cancellation);
+            var headers = NatsMessageHeaders.Write(id, SubscribeOptions.NowMs(_time), metadata, context);
+            var ack = await _jetStream.PublishAsync(NatsSubjects.Of(@namespace, topic), payload, headers: headers, cancellationToken: cancellation);
             ack.EnsureSuccess();
             return id;
         }, cancellation);
@@ -104,7 +107,8 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         {
             await foreach (var message in nats.Msgs.ReadAllAsync())
             {
-                if (message.Data is { } body && !subscription.Offer(MessageEnvelope.Decode(subscription.Topic, body)))
+                var delivered = NatsMessageHeaders.Read(subscription.Topic, message.Data, message.Headers, SubscribeOptions.NowMs(_time));
+                if (!subscription.Offer(delivered))
                 {
                     break;
                 }
@@ -114,7 +118,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         }
         catch (Exception e)
         {
-            await subscription.CloseAsync(e is InvalidDataException ? e : new BackendUnavailableException(BackendName, e.Message, e));
+            await subscription.CloseAsync(new BackendUnavailableException(BackendName, e.Message, e));
         }
     }
 
@@ -130,7 +134,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         };
         var consumer = await _jetStream.CreateOrUpdateConsumerAsync(NatsSubjects.Stream, config, cancellation);
         var subscribers = _subscriptions.Of(@namespace, topic);
-        var subscription = new NatsDurableSubscription(topic, subscriberId, consumer, _options.SubscriberBuffer, subscribers.Remove);
+        var subscription = new NatsDurableSubscription(topic, subscriberId, consumer, _options.SubscriberBuffer, subscribers.Remove, _time);
         subscribers.Add(subscription);
         return subscription;
     }

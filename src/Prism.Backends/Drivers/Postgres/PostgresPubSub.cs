@@ -56,15 +56,23 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     public IReadOnlySet<string> Capabilities { get; } = new HashSet<string> { Backends.Capabilities.PubSubBasic };
 
     /// <inheritdoc />
-    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellation) =>
+    public Task<string> PublishAsync(string @namespace, string topic, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, CancellationToken cancellation) =>
         RunAsync(async () =>
         {
+            var carried = context?.Normalised() ?? MessageContext.Empty;
             await using var command = _dataSource.CreateCommand(Publish);
             command.Parameters.AddWithValue("ns", @namespace);
             command.Parameters.AddWithValue("topic", topic);
             command.Parameters.AddWithValue("payload", NpgsqlDbType.Bytea, payload.ToArray());
             command.Parameters.AddWithValue("metadata", JsonSerializer.Serialize(metadata ?? new Dictionary<string, string>()));
             command.Parameters.AddWithValue("at", SubscribeOptions.NowMs(_time));
+            AddText(command, "subject", carried.PublisherSubject);
+            AddText(command, "client_id", carried.PublisherClientId);
+            AddText(command, "session_id", carried.SessionId);
+            AddText(command, "context_namespace", carried.Namespace);
+            AddText(command, "traceparent", carried.TraceParent);
+            AddText(command, "tracestate", carried.TraceState);
             var id = (long)(await command.ExecuteScalarAsync(cancellation))!;
             return id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
@@ -284,10 +292,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
             while (await reader.ReadAsync(cancellation))
             {
                 var id = reader.GetInt64(0);
-                var metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4)) ?? [];
-                var message = new PubSubMessage(reader.GetString(2), reader.GetFieldValue<byte[]>(3), metadata,
-                    id.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(5));
-                rows[id] = (reader.GetString(1), message);
+                rows[id] = (reader.GetString(1), ReadMessage(reader, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
         }
 
@@ -301,6 +306,27 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
 
         return unseen.Count;
     }
+
+    /// <summary>A fetched row as a message; a row Prism did not write (metadata not a JSON map) is still delivered.</summary>
+    private PubSubMessage ReadMessage(NpgsqlDataReader reader, string id)
+    {
+        Dictionary<string, string>? metadata = null;
+        try
+        {
+            metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4));
+        }
+        catch (JsonException)
+        {
+            BackendLog.UnreadableMetadata(_logger, BackendName, id);
+        }
+
+        string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+        var context = new MessageContext(Text(6), Text(7), Text(8), Text(9), Text(10), Text(11)).Normalised();
+        return new PubSubMessage(reader.GetString(2), reader.GetFieldValue<byte[]>(3), metadata ?? [], id, reader.GetInt64(5), context);
+    }
+
+    private static void AddText(NpgsqlCommand command, string name, string? value) =>
+        command.Parameters.AddWithValue(name, NpgsqlDbType.Text, (object?)value ?? DBNull.Value);
 
     private Task<T> RunAsync<T>(Func<Task<T>> operation) =>
         PostgresFailures.GuardAsync(_dataSource, _logger, async () =>
