@@ -12,7 +12,11 @@ public static class ErrorReporter
     public static int Report(Exception error, TextWriter stderr, bool verbose, Uri? adminEndpoint, string? requestId)
     {
         var (code, line) = Describe(error, adminEndpoint);
-        stderr.WriteLine("prismctl: " + OneLine(line));
+        foreach (var each in error is CliException { Lines.Count: > 1 } several ? several.Lines : [line])
+        {
+            stderr.WriteLine("prismctl: " + OneLine(each));
+        }
+
         if (verbose)
         {
             if (error is RpcException rpc)
