@@ -107,10 +107,21 @@ internal static class ManifestWriter
 
     private static SortedDictionary<string, string> Sorted(MapField<string, string> map) => new(map, StringComparer.Ordinal);
 
-    private static string? Changed(string createdBy, Google.Protobuf.WellKnownTypes.Timestamp? createdAt, string updatedBy, Google.Protobuf.WellKnownTypes.Timestamp? updatedAt) =>
-        createdAt is null && updatedAt is null
-            ? null
-            : $"created {Tables.Time(createdAt)} by {createdBy}; updated {Tables.Time(updatedAt)} by {updatedBy}";
+    private static string? Changed(string createdBy, Google.Protobuf.WellKnownTypes.Timestamp? createdAt, string updatedBy, Google.Protobuf.WellKnownTypes.Timestamp? updatedAt)
+    {
+        var parts = new List<string>();
+        if (createdAt is not null)
+        {
+            parts.Add($"created {Tables.Time(createdAt)} by {createdBy}");
+        }
+
+        if (updatedAt is not null)
+        {
+            parts.Add($"updated {Tables.Time(updatedAt)} by {updatedBy}");
+        }
+
+        return parts.Count > 0 ? string.Join("; ", parts) : null;
+    }
 
     private static string Comments(params string?[] lines) =>
         string.Concat(lines.Where(l => !string.IsNullOrEmpty(l)).Select(l => "# " + l!.ReplaceLineEndings(" ") + "\n"));
