@@ -76,8 +76,8 @@ public sealed class BackendOptions
             backend.Labels.Remove(key);
         }
 
-        backend.Settings.Add(Pairs.Parse(parse.GetValue(_settings), "--setting"));
-        backend.Labels.Add(Pairs.Parse(parse.GetValue(_labels), "--label"));
+        backend.Settings.SetAll(Pairs.Parse(parse.GetValue(_settings), "--setting"));
+        backend.Labels.SetAll(Pairs.Parse(parse.GetValue(_labels), "--label"));
 
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         void Set(string key, string value, string option)

@@ -118,7 +118,7 @@ public sealed class NamespaceOptions
             }
         }
 
-        ns.Labels.Add(Pairs.Parse(parse.GetValue(_labels), "--label"));
+        ns.Labels.SetAll(Pairs.Parse(parse.GetValue(_labels), "--label"));
         ns.Quotas.MaxValueBytes = parse.GetValue(_maxValueBytes) ?? ns.Quotas.MaxValueBytes;
         ns.Quotas.MaxRequestsPerSecond = parse.GetValue(_maxRequestsPerSecond) ?? ns.Quotas.MaxRequestsPerSecond;
     }

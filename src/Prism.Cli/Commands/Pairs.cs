@@ -23,4 +23,13 @@ public static class Pairs
 
         return pairs;
     }
+
+    /// <summary>Adds or replaces each pair of <paramref name="pairs"/> in <paramref name="map"/>, keeping its other entries.</summary>
+    public static void SetAll(this Google.Protobuf.Collections.MapField<string, string> map, Dictionary<string, string> pairs)
+    {
+        foreach (var (key, value) in pairs)
+        {
+            map[key] = value;
+        }
+    }
 }
