@@ -64,7 +64,7 @@ public sealed class ApplyCommandTests(PrismServers servers)
         var ns = JsonNode.Parse((await cli.RunAsync("namespace", "get", "apply-orders", "-o", "json")).StandardOutput)!;
         Assert.Equal("apply-files", (string?)ns["slots"]!["keyvalue"]!["bindings"]!["store"]);
         Assert.Equal("apply-mem", (string?)ns["slots"]!["pubsub"]!["bindings"]!["source"]);
-        Assert.Equal("500", ((int?)ns["quotas"]!["max_requests_per_second"])?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(500, (int?)ns["quotas"]!["max_requests_per_second"]);
         Assert.Equal("1", (string?)ns["version"]);
     }
 

@@ -41,7 +41,7 @@ public sealed class NamespaceUpdateSemanticsTests(PrismServers servers)
         await UpdateAsync(cli, "upd-labels", "--label", "owner=bo", "--label", "team=x");
         var ns = await GetAsync(cli, "upd-labels");
         Assert.Equal(new Dictionary<string, string?> { ["owner"] = "bo", ["tier"] = "1", ["team"] = "x" }, Map(ns["labels"]));
-        Assert.Equal(["keyvalue", "pubsub"], ns["patterns"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(["keyvalue", "pubsub"], ns["patterns"]!.AsArray().Select(p => (string?)p).Order());
         Assert.Equal("memstore", (string?)ns["slots"]!["keyvalue"]!["bindings"]!["store"]);
         Assert.Equal("4096", (string?)ns["quotas"]!["max_value_bytes"]);
         Assert.Equal(["team-a"], ns["access_groups"]!.AsArray().Select(g => (string?)g));
@@ -64,7 +64,7 @@ public sealed class NamespaceUpdateSemanticsTests(PrismServers servers)
         await UpdateAsync(cli, "upd-patterns", "--slot", "keyvalue.store=memstore");
         await UpdateAsync(cli, "upd-patterns", "--pattern", "pubsub", "--access-group", "team-b");
         var added = await GetAsync(cli, "upd-patterns");
-        Assert.Equal(["pubsub", "keyvalue"], added["patterns"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(["keyvalue", "pubsub"], added["patterns"]!.AsArray().Select(p => (string?)p).Order());
         Assert.Equal("memstore", (string?)added["slots"]!["keyvalue"]!["bindings"]!["store"]);
         Assert.Equal(["team-a", "team-b"], added["access_groups"]!.AsArray().Select(g => (string?)g));
     }
@@ -78,7 +78,7 @@ public sealed class NamespaceUpdateSemanticsTests(PrismServers servers)
 
         await UpdateAsync(cli, "upd-slots", "--remove-slot", "keyvalue.store");
         var ns = await GetAsync(cli, "upd-slots");
-        Assert.Equal(["keyvalue", "pubsub"], ns["patterns"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal(["keyvalue", "pubsub"], ns["patterns"]!.AsArray().Select(p => (string?)p).Order());
         Assert.Equal("memstore", (string?)ns["slots"]!["pubsub"]!["bindings"]!["source"]);
         Assert.Null(ns["slots"]!["keyvalue"]?["bindings"]?["store"]);
     }

@@ -64,6 +64,7 @@ public static class ErrorReporter
             StatusCode.Unavailable => (ExitCodes.Unavailable, "unavailable: " + detail),
             StatusCode.DeadlineExceeded => (ExitCodes.Unavailable, $"unavailable: admin server {adminEndpoint} did not answer in time"),
             StatusCode.Cancelled => (ExitCodes.Interrupted, "interrupted"),
+            StatusCode.Unimplemented => (ExitCodes.Error, $"unimplemented: admin server {adminEndpoint} does not offer this call (is it older than prismctl?){(detail.Length > 0 ? ": " + detail : "")}"),
             _ => (ExitCodes.Error, $"{e.StatusCode}: {detail}"),
         };
     }
