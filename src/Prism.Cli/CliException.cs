@@ -34,6 +34,16 @@ public sealed class CliException : Exception
     /// <summary>The process exit code (see <see cref="ExitCodes"/>).</summary>
     public int ExitCode { get; }
 
+    /// <summary>Every line to print: <see cref="Exception.Message"/> alone, or one line per error of a list.</summary>
+    public IReadOnlyList<string> Lines { get; private init; } = [];
+
     /// <summary>A usage error (exit code 2).</summary>
     public static CliException Usage(string message) => new(ExitCodes.Usage, "usage error: " + message);
+
+    /// <summary>Several usage errors found together (exit code 2), printed one per line.</summary>
+    public static CliException Usage(IEnumerable<string> messages)
+    {
+        var lines = messages.Select(m => "usage error: " + m).ToList();
+        return new(ExitCodes.Usage, lines.Count > 0 ? lines[0] : "usage error") { Lines = lines };
+    }
 }

@@ -12,7 +12,7 @@ public sealed class NamespaceAndConfigTests(PrismServers servers)
         using var cli = new Prismctl(servers);
 
         var created = await cli.RunAsync("namespace", "create", "orders", "--description", "Orders", "--pattern", "keyvalue", "--pattern", "pubsub",
-            "--backend", "keyvalue=sqlite", "--access-group", "team-orders", "--label", "team=orders", "--max-keys", "1000");
+            "--backend", "keyvalue=sqlite", "--access-group", "team-orders", "--label", "team=orders", "--max-value-bytes", "1000");
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("Created namespace orders (version 1).", created.StandardOutput, StringComparison.Ordinal);
 
@@ -25,7 +25,8 @@ public sealed class NamespaceAndConfigTests(PrismServers servers)
         Assert.Equal("orders", (string?)json["name"]);
         Assert.Equal("sqlite", (string?)json["backends"]!["keyvalue"]);
         Assert.Equal(["team-orders"], json["access_groups"]!.AsArray().Select(g => (string?)g));
-        Assert.Equal("1000", (string?)json["quotas"]!["max_keys"]);
+        Assert.Equal("1000", (string?)json["quotas"]!["max_value_bytes"]);
+        Assert.Null(json["quotas"]!["max_keys"]);
         Assert.Equal("dev@local.prism", (string?)json["created_by"]);
 
         var updated = await cli.RunAsync("namespace", "update", "orders", "--description", "All orders", "-o", "json");
@@ -58,18 +59,20 @@ public sealed class NamespaceAndConfigTests(PrismServers servers)
     }
 
     [Fact]
-    public async Task NamespaceList_AsYaml_HasTheProtoFieldNames()
+    public async Task NamespaceList_AsYaml_IsAManifestStream_WithTheProtoFieldNames()
     {
         using var cli = new Prismctl(servers);
-        Assert.Equal(0, (await cli.RunAsync("namespace", "create", "yaml-listed", "--pattern", "keyvalue")).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("namespace", "create", "yaml-listed", "--pattern", "keyvalue", "--access-group", "team-a", "--max-rps", "7")).ExitCode);
 
         var yaml = await cli.RunAsync("namespace", "list", "--output", "yaml");
 
         Assert.True(yaml.ExitCode == 0, yaml.ToString());
-        Assert.Contains("namespaces:", yaml.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("- name: yaml-listed", yaml.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("access_groups: []", yaml.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("created_by: dev@local.prism", yaml.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("---\n", yaml.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("kind: Namespace\nname: yaml-listed\n", yaml.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("access_groups:\n- team-a\n", yaml.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("quotas:\n  max_requests_per_second: 7\n", yaml.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^# created \S+Z by dev@local\.prism; updated \S+Z by dev@local\.prism$", yaml.StandardOutput);
+        Assert.DoesNotContain("created_by", yaml.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

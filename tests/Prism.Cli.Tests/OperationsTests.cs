@@ -31,7 +31,8 @@ public sealed class OperationsTests(PrismServers servers)
 
         var list = await cli.RunAsync("backend", "list");
         Assert.True(list.ExitCode == 0, list.ToString());
-        Assert.Matches(@"(?m)^memstore\s+memstore\s+\S+\s+\S*keyvalue\.basic", list.StandardOutput);
+        Assert.Matches(@"(?m)^NAME\s+TYPE\s+SOURCE\s+ENDPOINT\s+CAPABILITIES\s+HEALTH$", list.StandardOutput);
+        Assert.Matches(@"(?m)^memstore\s+memstore\s+(config\s+)?\S+\s+\S*keyvalue\.basic\S*\s+healthy$", list.StandardOutput);
 
         var status = await cli.RunAsync("backend", "status", "memstore", "-o", "json");
         Assert.True(status.ExitCode == 0, status.ToString());

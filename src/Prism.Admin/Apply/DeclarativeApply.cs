@@ -46,7 +46,11 @@ public sealed class DeclarativeApply(IControlStore store, BackendInstanceCatalog
             var item = Item(caller);
             await RunAsync("backend", draft.Name, async () =>
             {
-                if (await store.GetBackendAsync(draft.Name, cancellation) is null)
+                if (backends.IsConfiguredAsIs(draft))
+                {
+                    outcomes.Add(new ApplyOutcome("backend", draft.Name, ApplyOutcome.Unchanged, 0));
+                }
+                else if (await store.GetBackendAsync(draft.Name, cancellation) is null)
                 {
                     var record = await backends.PrepareCreateAsync(item, draft, cancellation);
                     Add(changes, outcomes, "backend", record, create: true, item);

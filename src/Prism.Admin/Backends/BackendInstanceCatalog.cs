@@ -98,6 +98,25 @@ public sealed class BackendInstanceCatalog(IControlStore store, BackendDrivers d
         return await health.CheckAsync(names, cancellation);
     }
 
+    /// <summary>
+    /// True when <paramref name="draft"/> names an instance of the configuration and describes it as it
+    /// is (secrets left out, as <c>get -o yaml</c> writes them): applying it changes nothing.
+    /// </summary>
+    /// <exception cref="BackendConfiguredException">It names a configured instance but differs from it.</exception>
+    internal bool IsConfiguredAsIs(BackendDraft draft)
+    {
+        if (drivers.Catalog.Find(draft.Name) is not { } spec)
+        {
+            return false;
+        }
+
+        var type = BuiltInBackendTypes.Find(spec.Type)!;
+        var (settings, _) = BackendView.Split(type, spec.Values);
+        return draft.Type == spec.Type && draft.Secrets.Count == 0 && draft.Description.Length == 0 && draft.Labels.Count == 0 && Same(draft.Settings, settings)
+            ? true
+            : throw new BackendConfiguredException(draft.Name);
+    }
+
     /// <summary>Validates and tries a new instance; the record to store (version 1).</summary>
     internal async Task<BackendRecord> PrepareCreateAsync(AdminCaller caller, BackendDraft draft, CancellationToken cancellation)
     {

@@ -12,7 +12,11 @@ public static class ErrorReporter
     public static int Report(Exception error, TextWriter stderr, bool verbose, Uri? adminEndpoint, string? requestId)
     {
         var (code, line) = Describe(error, adminEndpoint);
-        stderr.WriteLine("prismctl: " + OneLine(line));
+        foreach (var each in error is CliException { Lines.Count: > 1 } several ? several.Lines : [line])
+        {
+            stderr.WriteLine("prismctl: " + OneLine(each));
+        }
+
         if (verbose)
         {
             if (error is RpcException rpc)
@@ -60,6 +64,7 @@ public static class ErrorReporter
             StatusCode.Unavailable => (ExitCodes.Unavailable, "unavailable: " + detail),
             StatusCode.DeadlineExceeded => (ExitCodes.Unavailable, $"unavailable: admin server {adminEndpoint} did not answer in time"),
             StatusCode.Cancelled => (ExitCodes.Interrupted, "interrupted"),
+            StatusCode.Unimplemented => (ExitCodes.Error, $"unimplemented: admin server {adminEndpoint} does not offer this call (is it older than prismctl?){(detail.Length > 0 ? ": " + detail : "")}"),
             _ => (ExitCodes.Error, $"{e.StatusCode}: {detail}"),
         };
     }

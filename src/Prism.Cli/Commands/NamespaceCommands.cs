@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Google.Protobuf.Collections;
 using Prism.Admin.V1;
+using Prism.Cli.Manifests;
 using Prism.Cli.Output;
 using Spectre.Console;
 
 namespace Prism.Cli.Commands;
 
-/// <summary><c>namespace list|get|create|update|delete</c>: one command per namespace RPC.</summary>
+/// <summary><c>namespace list|get|create|update|delete|apply</c>: one command per namespace RPC, and the declarative apply.</summary>
 public static class NamespaceCommands
 {
     private const int PageSize = 100;
@@ -21,6 +22,7 @@ public static class NamespaceCommands
         group.Subcommands.Add(CreateCommand());
         group.Subcommands.Add(Update());
         group.Subcommands.Add(Delete());
+        group.Subcommands.Add(ApplyCommand.Create());
         return group;
     }
 
@@ -42,7 +44,7 @@ public static class NamespaceCommands
             }
             while (pageToken.Length > 0);
 
-            context.Output.Write(all, () => Table(all.Namespaces));
+            context.Output.Write(all, () => Table(all.Namespaces), () => ManifestWriter.Stream(all.Namespaces.Select(ManifestWriter.Document)));
             return ExitCodes.Ok;
         });
         return command;
@@ -56,7 +58,7 @@ public static class NamespaceCommands
         {
             var response = await context.Admin.CallAsync(
                 (c, o) => c.GetNamespaceAsync(new GetNamespaceRequest { Name = parse.GetValue(name) }, o), cancellation);
-            context.Output.Write(response.Namespace, () => Details(response.Namespace));
+            context.Output.Write(response.Namespace, () => Details(response.Namespace), () => ManifestWriter.Document(response.Namespace));
             return ExitCodes.Ok;
         });
         return command;
@@ -66,15 +68,18 @@ public static class NamespaceCommands
     {
         var name = NameArgument();
         var options = new NamespaceOptions();
-        var command = new Command("create", "Create a namespace") { name };
-        options.AddTo(command);
+        var dryRun = DryRunOption();
+        var command = new Command("create", "Create a namespace") { name, dryRun };
+        options.AddTo(command, update: false);
         command.SetHandler(async (context, parse, cancellation) =>
         {
             var wanted = new Namespace { Name = parse.GetValue(name)!, Quotas = new Quotas() };
             options.Apply(parse, wanted);
-            var response = await context.Admin.CallAsync(
-                (c, o) => c.CreateNamespaceAsync(new CreateNamespaceRequest { Namespace = wanted }, o), cancellation);
-            context.Output.Write(response.Namespace, () => Done($"Created namespace {response.Namespace.Name} (version {response.Namespace.Version})."));
+            var request = new CreateNamespaceRequest { Namespace = wanted, ValidateOnly = parse.GetValue(dryRun) };
+            var response = await context.Admin.CallAsync((c, o) => c.CreateNamespaceAsync(request, o), cancellation);
+            context.Output.Write(response.Namespace, () => Done(request.ValidateOnly
+                ? $"Namespace {response.Namespace.Name} would be created (dry run)."
+                : $"Created namespace {response.Namespace.Name} (version {response.Namespace.Version})."));
             return ExitCodes.Ok;
         });
         return command;
@@ -85,22 +90,24 @@ public static class NamespaceCommands
         var name = NameArgument();
         var options = new NamespaceOptions();
         var version = new Option<long?>("--version") { Description = "Version being updated (default: the current one, fetched first)" };
-        var command = new Command("update", "Change a namespace; only the given fields change") { name, version };
-        options.AddTo(command);
+        var dryRun = DryRunOption();
+        var command = new Command("update", "Change a namespace: options add or remove one item each; everything not named is kept") { name, version, dryRun };
+        options.AddTo(command, update: true);
         command.SetHandler(async (context, parse, cancellation) =>
         {
             var current = (await context.Admin.CallAsync(
                 (c, o) => c.GetNamespaceAsync(new GetNamespaceRequest { Name = parse.GetValue(name) }, o), cancellation)).Namespace;
-            current.Quotas ??= new Quotas();
             options.Apply(parse, current);
             if (parse.GetValue(version) is { } expected)
             {
                 current.Version = expected;
             }
 
-            var response = await context.Admin.CallAsync(
-                (c, o) => c.UpdateNamespaceAsync(new UpdateNamespaceRequest { Namespace = current }, o), cancellation);
-            context.Output.Write(response.Namespace, () => Done($"Updated namespace {response.Namespace.Name} (version {response.Namespace.Version})."));
+            var request = new UpdateNamespaceRequest { Namespace = current, ValidateOnly = parse.GetValue(dryRun) };
+            var response = await context.Admin.CallAsync((c, o) => c.UpdateNamespaceAsync(request, o), cancellation);
+            context.Output.Write(response.Namespace, () => Done(request.ValidateOnly
+                ? $"Namespace {response.Namespace.Name} would be updated (dry run)."
+                : $"Updated namespace {response.Namespace.Name} (version {response.Namespace.Version})."));
             return ExitCodes.Ok;
         });
         return command;
@@ -121,6 +128,9 @@ public static class NamespaceCommands
         return command;
     }
 
+    /// <summary><c>--dry-run</c>: the server checks the request and stores nothing (validate_only).</summary>
+    internal static Option<bool> DryRunOption() => new("--dry-run") { Description = "Let the server check everything and store nothing" };
+
     private static Text Done(string line) => new(line + "\n");
 
     private static Table Table(RepeatedField<Namespace> namespaces)
@@ -138,6 +148,7 @@ public static class NamespaceCommands
         ("name", ns.Name),
         ("description", ns.Description),
         ("patterns", Tables.List(ns.Patterns)),
+        ("slots", Slots(ns)),
         ("backends", Tables.Map(ns.Backends)),
         ("access groups", Tables.List(ns.AccessGroups)),
         ("max value bytes", Tables.Number(ns.Quotas?.MaxValueBytes ?? 0)),
@@ -146,4 +157,9 @@ public static class NamespaceCommands
         ("version", Tables.Number(ns.Version)),
         ("created", $"{Tables.Time(ns.CreatedAt)} by {ns.CreatedBy}"),
         ("updated", $"{Tables.Time(ns.UpdatedAt)} by {ns.UpdatedBy}"));
+
+    /// <summary>Slot bindings as <c>pattern.slot=instance</c>, sorted.</summary>
+    private static string Slots(Namespace ns) => string.Join(",", ns.Slots
+        .SelectMany(p => p.Value.Bindings.Select(b => $"{p.Key}.{b.Key}={b.Value}"))
+        .Order(StringComparer.Ordinal));
 }

@@ -19,6 +19,7 @@ public static class PrismctlCommand
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(ApplyCommand.Create());
         root.Subcommands.Add(NamespaceCommands.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());

@@ -36,6 +36,21 @@ public sealed class ResultWriter(Terminal terminal, OutputFormat format)
     /// <summary>Prints a proto message (json/yaml) or what <paramref name="table"/> builds.</summary>
     public void Write(IMessage message, Func<IRenderable> table) => Write(ToJson(message), table);
 
+    /// <summary>
+    /// Prints a proto message (json), the manifest <paramref name="manifest"/> builds (yaml: a document
+    /// <c>prismctl apply</c> takes back) or what <paramref name="table"/> builds.
+    /// </summary>
+    public void Write(IMessage message, Func<IRenderable> table, Func<string> manifest)
+    {
+        if (Format == OutputFormat.Yaml)
+        {
+            terminal.Out.Profile.Out.Writer.Write(manifest());
+            return;
+        }
+
+        Write(message, table);
+    }
+
     /// <summary>Prints a JSON document (json/yaml) or what <paramref name="table"/> builds.</summary>
     public void Write(JsonNode document, Func<IRenderable> table)
     {
