@@ -16,7 +16,7 @@ internal static class WireMapping
         {
             Name = r.Name,
             Description = r.Description,
-            Quotas = new Quotas { MaxKeys = r.Quotas.MaxKeys, MaxValueBytes = r.Quotas.MaxValueBytes, MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond },
+            Quotas = new Quotas { MaxValueBytes = r.Quotas.MaxValueBytes, MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond },
             Version = r.Version,
             CreatedBy = r.CreatedBy,
             CreatedAt = Timestamp.FromDateTimeOffset(r.CreatedAt),
@@ -33,7 +33,7 @@ internal static class WireMapping
     public static NamespaceRecord ToRecord(this Namespace? n)
     {
         n ??= new Namespace();
-        var quotas = n.Quotas is null ? NamespaceQuotas.Defaults : new NamespaceQuotas(n.Quotas.MaxKeys, n.Quotas.MaxValueBytes, n.Quotas.MaxRequestsPerSecond);
+        var quotas = n.Quotas is null ? NamespaceQuotas.Defaults : new NamespaceQuotas(0, n.Quotas.MaxValueBytes, n.Quotas.MaxRequestsPerSecond);
         return new NamespaceRecord(n.Name, n.Description, [.. n.Patterns], Copy(n.Backends), [.. n.AccessGroups], quotas, Copy(n.Labels),
             n.Version, "", default, "", default);
     }

@@ -140,7 +140,6 @@ public static class NamespaceCommands
         ("patterns", Tables.List(ns.Patterns)),
         ("backends", Tables.Map(ns.Backends)),
         ("access groups", Tables.List(ns.AccessGroups)),
-        ("max keys", Tables.Number(ns.Quotas?.MaxKeys ?? 0)),
         ("max value bytes", Tables.Number(ns.Quotas?.MaxValueBytes ?? 0)),
         ("max requests/s", Tables.Number(ns.Quotas?.MaxRequestsPerSecond ?? 0)),
         ("labels", Tables.Map(ns.Labels)),

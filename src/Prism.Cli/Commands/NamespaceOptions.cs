@@ -46,7 +46,6 @@ public sealed class NamespaceOptions
             ns.Labels.Add(Pairs.Parse(parse.GetValue(_labels), "--label"));
         }
 
-        ns.Quotas.MaxKeys = parse.GetValue(_maxKeys) ?? ns.Quotas.MaxKeys;
         ns.Quotas.MaxValueBytes = parse.GetValue(_maxValueBytes) ?? ns.Quotas.MaxValueBytes;
         ns.Quotas.MaxRequestsPerSecond = parse.GetValue(_maxRequestsPerSecond) ?? ns.Quotas.MaxRequestsPerSecond;
     }
