@@ -28,6 +28,7 @@ public sealed class DevCatalog
     public static DevCatalog Load()
     {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
+        CoreSettings.Validate(configuration);
         var backends = new BackendCatalog(configuration, PrismHome.From(configuration));
         var redisPort = int.Parse(backends.RedisConfiguration.Split(',')[0].Split(':')[^1], CultureInfo.InvariantCulture);
         List<DevService> services =
@@ -54,7 +55,7 @@ public sealed class DevCatalog
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver;
         }
 
-        var metricsBase = int.Parse(configuration[TelemetrySettings.MetricsPort.Key] ?? TelemetrySettings.MetricsPort.DefaultValue!, CultureInfo.InvariantCulture);
+        var metricsBase = TelemetrySettings.MetricsPort.Port(configuration);
         environment[TelemetrySettings.MetricsPort.EnvironmentVariable] = (metricsBase == 0 ? 0 : metricsBase + index).ToString(CultureInfo.InvariantCulture);
         return environment;
     }

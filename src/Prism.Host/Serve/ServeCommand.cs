@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Prism.Hosting.Modules;
-using Prism.Hosting.Posture;
+using Prism.Hosting.Settings;
 using Prism.Hosting.Telemetry;
 
 namespace Prism.Host.Serve;
@@ -43,7 +45,12 @@ public static partial class ServeCommand
             await Task.WhenAny(apps.Select(a => a.WaitForShutdownAsync(cancellation)));
             return 0;
         }
-        catch (Exception e) when (e is ProductionPostureException or InvalidOperationException or ArgumentException or IOException)
+        catch (Exception e) when (ConfigurationError(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"prism: {message}");
+            return ConfigurationException.ExitCode;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
         {
             await Console.Error.WriteLineAsync($"prism: {e.Message}");
             return 78; // EX_CONFIG
@@ -58,6 +65,21 @@ public static partial class ServeCommand
             }
         }
     }
+
+    /// <summary>
+    /// The message of a configuration error, without stack trace: a <see cref="ConfigurationException"/>
+    /// (also inside the exception the host wraps it in), an options validation failure (one line, failures
+    /// joined by "; "), or an unknown module name. Null for every other failure.
+    /// </summary>
+    private static string? ConfigurationError(Exception e) => e switch
+    {
+        ConfigurationException c => c.Message,
+        OptionsValidationException v => string.Join("; ", v.Failures),
+        ArgumentException when e.Message.StartsWith("Unknown module", StringComparison.Ordinal) => e.Message,
+        AggregateException { InnerExceptions: [var single] } => ConfigurationError(single),
+        TargetInvocationException { InnerException: { } inner } => ConfigurationError(inner),
+        _ => null,
+    };
 
     [LoggerMessage(EventId = 10, EventName = "ModuleStarted", Level = LogLevel.Information, Message = "module {Module} listening on {Address}")]
     private static partial void LogModuleStarted(ILogger logger, string module, Uri address);

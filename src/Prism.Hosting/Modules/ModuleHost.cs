@@ -40,6 +40,7 @@ public static class ModuleHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        CoreSettings.Validate(builder.Configuration);
         builder.Logging.AddPrismConsole();
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -70,6 +71,7 @@ public static class ModuleHost
         app.UsePrismTelemetry(module);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(module.ServiceName);
+        DeprecatedSettings.Warn(logger, app.Configuration, module.Settings);
         var insecure = module.InsecureDefaults(app.Services).ToList();
         if (certificate is null)
         {
