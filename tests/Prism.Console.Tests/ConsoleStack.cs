@@ -100,9 +100,9 @@ public class ConsoleStack : IAsyncLifetime
             ["proxy:port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["proxy:session_flush_ms"] = "100",
-            ["proxy:control_poll_ms"] = "100",
-            ["proxy:namespace_refresh_ms"] = "100",
+            ["proxy:session_flush_interval"] = "100ms",
+            ["proxy:control_poll_interval"] = "100ms",
+            ["proxy:namespace_refresh_interval"] = "100ms",
         });
         _apps.Add(proxy);
         ProxyChannel = GrpcChannel.ForAddress(proxy.BaseAddress);

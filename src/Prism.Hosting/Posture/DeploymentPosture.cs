@@ -19,14 +19,16 @@ public static class DeploymentPosture
 
     /// <summary>Logs or refuses the active insecure defaults of one module.</summary>
     /// <exception cref="ProductionPostureException">In production, when any default is active.</exception>
+    /// <exception cref="ConfigurationException">PRISM_ENV is not one of its accepted values.</exception>
     public static void Enforce(IConfiguration configuration, ILogger logger, IReadOnlyCollection<InsecureDefault> active)
     {
+        var production = IsProduction(configuration);
         if (active.Count == 0)
         {
             return;
         }
 
-        if (IsProduction(configuration))
+        if (production)
         {
             var refused = active.Where(a => a.RefusedInProduction).ToList();
             if (refused.Count > 0)

@@ -14,9 +14,9 @@ public static class CoreSettings
     /// <summary>Development or production posture.</summary>
     public static readonly Setting Environment = new(
         "PRISM_ENV", "env", "dev",
-        "'dev' (default) or 'production'. Production refuses to start on any development fixture; any other value is refused.")
+        "'dev' (default) or 'production' ('prod' reads as production). Production refuses to start on any development fixture; any other value is refused.")
     {
-        Choices = ["dev", "production"],
+        Choices = ["dev", "production", "prod"],
     };
 
     /// <summary>Address every module listener binds to unless the module says otherwise.</summary>
@@ -39,9 +39,9 @@ public static class CoreSettings
         "PRISM_TLS_KEY_FILE", "tls:key_file", null,
         "PEM private key of PRISM_TLS_CERT_FILE.");
 
-    /// <summary>True when <see cref="Environment"/> is <c>production</c>.</summary>
-    /// <exception cref="ConfigurationException">PRISM_ENV is neither <c>dev</c> nor <c>production</c>.</exception>
-    public static bool IsProduction(IConfiguration configuration) => Environment.Choice(configuration) == "production";
+    /// <summary>True when <see cref="Environment"/> is <c>production</c> (or <c>prod</c>).</summary>
+    /// <exception cref="ConfigurationException">PRISM_ENV is not one of its choices.</exception>
+    public static bool IsProduction(IConfiguration configuration) => Environment.Choice(configuration) is "production" or "prod";
 
     /// <summary>The address listeners bind to: an IP address or <c>localhost</c>.</summary>
     /// <exception cref="ConfigurationException">Anything else.</exception>

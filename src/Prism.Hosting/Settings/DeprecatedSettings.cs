@@ -11,11 +11,14 @@ public static partial class DeprecatedSettings
     /// <summary>The message of the warning.</summary>
     public const string WarningMessage = "deprecated setting";
 
-    /// <summary>The settings of <paramref name="settings"/> whose value comes from their deprecated alias.</summary>
+    /// <summary>
+    /// The settings of <paramref name="settings"/> whose value comes from their deprecated alias. One whose old value
+    /// cannot be read is left out: its configuration error names the replacement already.
+    /// </summary>
     public static IReadOnlyList<Setting> InUse(IConfiguration configuration, IEnumerable<Setting> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Where(s => s.UsesDeprecatedAlias(configuration)).DistinctBy(s => s.Key).ToList();
+        return settings.Where(s => s.UsesDeprecatedAlias(configuration) && Readable(s, configuration)).DistinctBy(s => s.Key).ToList();
     }
 
     /// <summary>Logs one warning per setting in <paramref name="settings"/> set through its deprecated alias, naming the replacement.</summary>
@@ -31,20 +34,28 @@ public static partial class DeprecatedSettings
     public static string Line(Setting setting, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(setting);
-        return $"ts={DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} level=WARN msg=\"{WarningMessage}\" "
-            + $"variable={setting.Alias!.EnvironmentVariable} replacement={Logfmt.Quote(Replacement(setting, configuration))}";
+        var variable = setting.Alias!.EnvironmentVariable;
+        var replacement = Replacement(setting, configuration);
+        return $"ts={DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} level=WARN "
+            + $"msg={Logfmt.Quote($"{WarningMessage} {variable} is in use; set {replacement} instead")} variable={variable} replacement={Logfmt.Quote(replacement)}";
     }
 
     /// <summary>What to set instead, with the value in force: <c>PRISM_PROXY_CONTROL_POLL_INTERVAL=500ms</c>.</summary>
-    private static string Replacement(Setting setting, IConfiguration configuration)
+    private static string Replacement(Setting setting, IConfiguration configuration) =>
+        Readable(setting, configuration)
+            ? $"{setting.EnvironmentVariable}={GoDuration.Format(setting.Duration(configuration, allowZero: true))}"
+            : setting.EnvironmentVariable;
+
+    private static bool Readable(Setting setting, IConfiguration configuration)
     {
         try
         {
-            return $"{setting.EnvironmentVariable}={GoDuration.Format(setting.Duration(configuration, allowZero: true))}";
+            _ = setting.Duration(configuration, allowZero: true);
+            return true;
         }
         catch (ConfigurationException)
         {
-            return setting.EnvironmentVariable;
+            return false;
         }
     }
 

@@ -11,8 +11,11 @@ namespace Prism.Hosting.Settings;
 /// </summary>
 public static partial class GoDuration
 {
+    /// <summary>Examples of the format, for error messages.</summary>
+    public const string Examples = "such as 500ms, 30s, 5m, 1h or 1h30m (units ms, s, m, h, d)";
+
     /// <summary>What the format accepts, for error messages.</summary>
-    public const string Expected = "a duration such as 500ms, 30s, 5m, 1h or 1h30m (units ms, s, m, h, d)";
+    public const string Expected = "a duration " + Examples;
 
     /// <summary>Parses <paramref name="text"/>; false when it is not a duration. Zero (<c>0</c>, <c>0s</c>) parses.</summary>
     public static bool TryParse(string? text, out TimeSpan value)

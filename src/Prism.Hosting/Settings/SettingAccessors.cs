@@ -89,7 +89,7 @@ public sealed partial record Setting
         }
 
         var text = Required(configuration);
-        var expected = allowZero ? GoDuration.Expected + ", or 0" : "a positive " + GoDuration.Expected;
+        var expected = allowZero ? GoDuration.Expected + ", or 0" : "a positive duration " + GoDuration.Examples;
         return GoDuration.TryParse(text, out var value) && (allowZero || value > TimeSpan.Zero)
             ? value
             : throw ConfigurationException.Invalid(this, text, expected);
@@ -183,12 +183,13 @@ public sealed partial record Setting
         {
             foreach (var provider in root.Providers.Reverse())
             {
-                if (provider.TryGet(Key, out var value))
+                // A source that holds the key with a null value (an in-memory override clearing it) does not set it.
+                if (provider.TryGet(Key, out var value) && value is not null)
                 {
                     return (value, false);
                 }
 
-                if (provider.TryGet(alias.Key, out var old))
+                if (provider.TryGet(alias.Key, out var old) && old is not null)
                 {
                     return (old, true);
                 }
