@@ -34,6 +34,21 @@ public class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task ServeAllModules_WithABadValueForTheLastModule_StartsNone_AndPrintsOneErrorLine()
+    {
+        using var prism = new PrismCli();
+        prism.Environment["PRISM_CONSOLE_PUBLIC_URL"] = "localhost:8090";
+
+        var result = await prism.RunAsync("serve");
+
+        Assert.True(result.ExitCode == ConfigurationExitCode, result.ToString());
+        var errors = Lines(result.StandardError).Where(l => l.StartsWith("prism:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["prism: 'console:public_url' (PRISM_CONSOLE_PUBLIC_URL) must be an absolute http or https URL; got 'localhost:8090'."], errors);
+        Assert.DoesNotContain("listening on", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_WithAShortCursorKey_RefusesToStart_WithoutEchoingTheSecret()
     {
         using var prism = new PrismCli();
