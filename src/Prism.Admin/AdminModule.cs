@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Hosting.Modules;
@@ -49,7 +50,7 @@ public sealed class AdminModule : PrismModule
             yield return item;
         }
 
-        if (string.IsNullOrEmpty(configuration[AdminSettings.CursorKey.Key]))
+        if (services.GetRequiredService<IOptions<AdminOptions>>().Value.UsesDevelopmentCursorKey)
         {
             yield return new InsecureDefault("admin", AdminSettings.CursorKey.EnvironmentVariable,
                 "set PRISM_ADMIN_CURSOR_KEY to a random secret of at least 32 characters so page tokens cannot be forged");

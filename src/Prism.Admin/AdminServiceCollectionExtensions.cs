@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Prism.Admin.Apply;
 using Prism.Admin.Audit;
 using Prism.Admin.Backends;
@@ -32,18 +32,10 @@ public static class AdminServiceCollectionExtensions
         services.AddPrismControlStore(configuration);
         services.AddPrismBackends();
 
-        var cursorKey = configuration[AdminSettings.CursorKey.Key] is { Length: > 0 } key ? key : AdminSettings.DevelopmentCursorKey;
-        if (cursorKey.Length < 32)
-        {
-            throw new InvalidOperationException($"{AdminSettings.CursorKey.Display} must be at least 32 characters.");
-        }
-
-        var rateLimit = int.TryParse(configuration[AdminSettings.RateLimit.Key], NumberStyles.None, CultureInfo.InvariantCulture, out var perMinute) && perMinute > 0
-            ? perMinute
-            : throw new InvalidOperationException($"{AdminSettings.RateLimit.Display} must be a positive whole number.");
-
-        services.TryAddSingleton(new PageCursor(Encoding.UTF8.GetBytes(cursorKey)));
-        services.TryAddSingleton(new ActorRateLimiter(rateLimit));
+        services.AddOptions<AdminOptions>().Configure(o => o.ReadFrom(configuration)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
+        services.TryAddSingleton(sp => new PageCursor(Encoding.UTF8.GetBytes(sp.GetRequiredService<IOptions<AdminOptions>>().Value.CursorKey)));
+        services.TryAddSingleton(sp => new ActorRateLimiter(sp.GetRequiredService<IOptions<AdminOptions>>().Value.RateLimitPerMinute));
         services.TryAddSingleton<AuditEntries>();
         services.TryAddSingleton<AuditWriter>();
         services.TryAddSingleton<AuditReader>();

@@ -13,7 +13,10 @@ public static class AdminSettings
 
     /// <summary>HMAC key of page tokens.</summary>
     public static readonly Setting CursorKey = new("PRISM_ADMIN_CURSOR_KEY", "admin:cursor_key", null,
-        "Secret (at least 32 characters) that signs list page tokens. Unset: a fixed development key, which production refuses.");
+        "Secret (at least 32 characters) that signs list page tokens. Unset: a fixed development key, which production refuses.")
+    {
+        Secret = true,
+    };
 
     /// <summary>Per-actor rate limit.</summary>
     public static readonly Setting RateLimit = new("PRISM_ADMIN_RATE_LIMIT", "admin:rate_limit_per_minute", "100",

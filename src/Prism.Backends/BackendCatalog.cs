@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
@@ -20,11 +19,11 @@ public sealed class BackendCatalog
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(home);
-        HealthTimeout = TimeSpan.FromMilliseconds(Positive(configuration, BackendSettings.HealthTimeout));
+        HealthTimeout = BackendSettings.HealthTimeout.Duration(configuration);
         DriverOptions = new BackendDriverOptions(
-            Positive(configuration, BackendSettings.SubscriberBuffer),
-            TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PurgeInterval)),
-            TimeSpan.FromSeconds(Positive(configuration, BackendSettings.PubSubRetention)));
+            BackendSettings.SubscriberBuffer.PositiveInt(configuration),
+            BackendSettings.PurgeInterval.Duration(configuration),
+            BackendSettings.PubSubRetention.Duration(configuration));
         var instances = BuiltInBackendTypes.All.Select(t => t.DefaultInstance(configuration, home)).ToDictionary(i => i.Name, StringComparer.Ordinal);
         foreach (var section in configuration.GetSection(InstancesSection).GetChildren())
         {
@@ -36,7 +35,7 @@ public sealed class BackendCatalog
             }
             catch (BackendSpecException e)
             {
-                throw new InvalidOperationException($"'{InstancesSection}:{section.Key}' in the configuration: {e.Message}.", e);
+                throw new ConfigurationException($"'{InstancesSection}:{section.Key}' in the configuration: {e.Message}.");
             }
 
             instances[spec.Name] = spec;
@@ -56,9 +55,4 @@ public sealed class BackendCatalog
 
     /// <summary>The configured instance called <paramref name="name"/>, or null.</summary>
     public BackendInstanceSpec? Find(string name) => Configured.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.Ordinal));
-
-    private static int Positive(IConfiguration configuration, Setting setting) =>
-        int.TryParse(configuration.Value(setting), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new InvalidOperationException($"{setting.Display} must be a positive whole number.");
 }

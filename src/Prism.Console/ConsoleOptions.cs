@@ -17,7 +17,8 @@ public sealed record ConsoleOptions(Uri PublicUrl, Uri AdminUrl, Uri Issuer, str
     /// <summary>Configuration key of the admin module's port, used for the default <see cref="AdminUrl"/>.</summary>
     internal const string AdminPortKey = "admin:port";
 
-    private const string DefaultAdminPort = "8981";
+    // The admin module declares this setting; the console (which does not reference it) reads the same key for its default admin address.
+    private static readonly Setting AdminPort = new("PRISM_ADMIN_PORT", AdminPortKey, "8981", "gRPC port of the admin control plane.");
 
     /// <summary>True when the secret is the built-in development one.</summary>
     public bool UsesDevelopmentSecret => ClientSecret == ConsoleSettings.DevelopmentClientSecret;
@@ -25,39 +26,28 @@ public sealed record ConsoleOptions(Uri PublicUrl, Uri AdminUrl, Uri Issuer, str
     /// <summary>True when session cookies can carry the Secure flag: the console is served over https.</summary>
     public bool IsHttps => PublicUrl.Scheme == Uri.UriSchemeHttps;
 
-    /// <summary>Reads the options; a malformed value throws naming the setting.</summary>
-    /// <exception cref="InvalidOperationException">A URL is not absolute http(s), or a required value is empty.</exception>
+    /// <summary>Reads the options with the settings' typed accessors; a malformed value throws naming the setting.</summary>
+    /// <exception cref="ConfigurationException">A URL is not absolute http(s), or a required value is empty.</exception>
     public static ConsoleOptions From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var port = configuration[ConsoleSettings.Port.Key] ?? ConsoleSettings.Port.DefaultValue!;
-        var tls = !string.IsNullOrEmpty(configuration[CoreSettings.TlsCertificate.Key]);
-        var publicUrl = HttpUrl(ConsoleSettings.PublicUrl,
-            configuration[ConsoleSettings.PublicUrl.Key] is { Length: > 0 } configured
-                ? configured
-                : string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://localhost:{port}"));
+        var port = ConsoleSettings.Port.Port(configuration);
+        var tls = CoreSettings.TlsCertificate.IsSet(configuration);
+        var publicUrl = ConsoleSettings.PublicUrl.IsSet(configuration)
+            ? ConsoleSettings.PublicUrl.Url(configuration)
+            : new Uri(string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://localhost:{port}"));
         if (publicUrl.AbsolutePath != "/" || !string.IsNullOrEmpty(publicUrl.Query))
         {
-            throw new InvalidOperationException($"{ConsoleSettings.PublicUrl.Display} must be scheme, host and port only (no path): '{publicUrl}'.");
+            throw ConfigurationException.Invalid(ConsoleSettings.PublicUrl, publicUrl.ToString(), "scheme, host and port only (no path)");
         }
 
-        var adminUrl = HttpUrl(ConsoleSettings.AdminUrl,
-            configuration[ConsoleSettings.AdminUrl.Key] is { Length: > 0 } admin
-                ? admin
-                : "http://127.0.0.1:" + (configuration[AdminPortKey] is { Length: > 0 } adminPort ? adminPort : DefaultAdminPort));
-        var issuer = HttpUrl(SecuritySettings.Issuer, configuration[SecuritySettings.Issuer.Key] ?? SecuritySettings.Issuer.DefaultValue!);
-        return new ConsoleOptions(publicUrl, adminUrl, issuer,
-            Required(configuration, ConsoleSettings.ClientId), Required(configuration, ConsoleSettings.ClientSecret));
+        var adminUrl = ConsoleSettings.AdminUrl.IsSet(configuration)
+            ? ConsoleSettings.AdminUrl.Url(configuration)
+            : new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{AdminPort.Port(configuration, allowZero: false)}"));
+        return new ConsoleOptions(publicUrl, adminUrl, SecuritySettings.Issuer.Url(configuration),
+            ConsoleSettings.ClientId.RequiredText(configuration), ConsoleSettings.ClientSecret.RequiredText(configuration));
     }
 
     /// <summary>The redirect URI registered with the identity provider: the public URL + <c>/signin-oidc</c>.</summary>
     public Uri RedirectUri => new(PublicUrl, ConsoleAuthentication.CallbackPath);
-
-    private static Uri HttpUrl(Setting setting, string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new InvalidOperationException($"{setting.Display} must be an absolute http or https URL: '{text}'.");
-
-    private static string Required(IConfiguration configuration, Setting setting) =>
-        configuration[setting.Key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"{setting.Display} must not be empty.");
 }

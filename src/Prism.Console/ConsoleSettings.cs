@@ -26,7 +26,10 @@ public static class ConsoleSettings
 
     /// <summary>OIDC client secret of the console.</summary>
     public static readonly Setting ClientSecret = new("PRISM_CONSOLE_OIDC_CLIENT_SECRET", "console:oidc_client_secret", DevelopmentClientSecret,
-        "Secret of the console's OIDC client. The default is the built-in development secret: logged as an insecure default, refused in production.");
+        "Secret of the console's OIDC client. The default is the built-in development secret: logged as an insecure default, refused in production.")
+    {
+        Secret = true,
+    };
 
     /// <summary>Every console setting of its own (the issuer is the shared <c>PRISM_OIDC_ISSUER</c>).</summary>
     public static IReadOnlyList<Setting> All { get; } = [Port, PublicUrl, AdminUrl, ClientId, ClientSecret];

@@ -9,7 +9,10 @@ public static class StoreSettings
     public static readonly Setting DatabaseUrl = new(
         "PRISM_DATABASE_URL", "admin:database_url", null,
         "PostgreSQL holding the control store (namespaces, configs, sessions, maintenance/drain state, audit): "
-        + "postgres://user:pass@host:port/db or an Npgsql connection string. Unset: SQLite at PRISM_HOME/data/admin.db.");
+        + "postgres://user:pass@host:port/db or an Npgsql connection string. Unset: SQLite at PRISM_HOME/data/admin.db.")
+    {
+        Secret = true,
+    };
 
     /// <summary>Every store setting.</summary>
     public static IReadOnlyList<Setting> All { get; } = [DatabaseUrl];

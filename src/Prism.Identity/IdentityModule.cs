@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,12 +39,10 @@ public sealed class IdentityModule : PrismModule
     public override Listener ResolveListener(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var address = configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!;
-        if (configuration[IdentitySettings.Port.Key] is { Length: > 0 } text)
+        var address = CoreSettings.ListenAddress(configuration);
+        if (IdentitySettings.Port.IsSet(configuration))
         {
-            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-                ? new Listener(address, port)
-                : throw new InvalidOperationException($"{IdentitySettings.Port.Display} must be a port number: '{text}'.");
+            return new Listener(address, IdentitySettings.Port.Port(configuration));
         }
 
         try
@@ -76,7 +73,7 @@ public sealed class IdentityModule : PrismModule
     /// <inheritdoc />
     public override IReadOnlyDictionary<string, string> ShellExports(IConfiguration configuration)
     {
-        var issuer = configuration[IdentitySettings.Issuer.Key] is { Length: > 0 } configured
+        var issuer = IdentitySettings.Issuer.Text(configuration) is { Length: > 0 } configured
             ? configured.TrimEnd('/')
             : IdentityConfigLoader.Load(configuration).Issuer.ToString().TrimEnd('/');
         return new Dictionary<string, string> { ["PRISM_OIDC_ISSUER"] = issuer };

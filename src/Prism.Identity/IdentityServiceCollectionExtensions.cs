@@ -81,7 +81,7 @@ public static class IdentityServiceCollectionExtensions
             .Configure<IOptions<IdentityOptions>, SigningKeyStore, PrismHome>((server, identity, keys, home) =>
             {
                 server.Issuer = IdentityConfigLoader.Issuer(dex, identity.Value);
-                foreach (var key in keys.LoadPublished(identity.Value.ParsedSigningKeyRotation))
+                foreach (var key in keys.LoadPublished(identity.Value.SigningKeyRotation))
                 {
                     server.SigningCredentials.Add(new Microsoft.IdentityModel.Tokens.SigningCredentials(key.Key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256));
                 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Settings;
 
@@ -16,34 +15,28 @@ public sealed record ProxyOptions(
     TimeSpan SessionIdleTimeout,
     TimeSpan NamespaceRefreshInterval)
 {
-    /// <summary>Reads and validates the settings; a bad value throws naming its key and variable.</summary>
+    /// <summary>Reads and validates the settings with their typed accessors.</summary>
+    /// <exception cref="ConfigurationException">A bad value; the message names its key and variable.</exception>
     public static ProxyOptions Read(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new ProxyOptions(
-            configuration[ProxySettings.ProxyId.Key] is { Length: > 0 } id ? id : $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}",
-            Positive(configuration, ProxySettings.MaxKeyBytes),
-            Positive(configuration, ProxySettings.MaxValueBytes),
-            Positive(configuration, ProxySettings.MaxBatchItems),
-            Positive(configuration, ProxySettings.MaxRequestBytes),
-            TimeSpan.FromMilliseconds(Positive(configuration, ProxySettings.ControlPollMs)),
-            TimeSpan.FromMilliseconds(Positive(configuration, ProxySettings.SessionFlushMs)),
-            TimeSpan.FromSeconds(Positive(configuration, ProxySettings.SessionIdleSeconds)),
-            TimeSpan.FromMilliseconds(Positive(configuration, ProxySettings.NamespaceRefreshMs)));
+            ProxySettings.ProxyId.Text(configuration) is { Length: > 0 } id ? id : $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}",
+            ProxySettings.MaxKeyBytes.PositiveInt(configuration),
+            ProxySettings.MaxValueBytes.PositiveInt(configuration),
+            ProxySettings.MaxBatchItems.PositiveInt(configuration),
+            ProxySettings.MaxRequestBytes.PositiveInt(configuration),
+            ProxySettings.ControlPollInterval.Duration(configuration),
+            ProxySettings.SessionFlushInterval.Duration(configuration),
+            ProxySettings.SessionIdleTimeout.Duration(configuration),
+            ProxySettings.NamespaceRefreshInterval.Duration(configuration));
         if ((long)options.MaxKeyBytes + options.MaxValueBytes >= options.MaxRequestBytes)
         {
-            throw new InvalidOperationException(
-                $"{ProxySettings.MaxRequestBytes.Display} must be larger than {ProxySettings.MaxKeyBytes.Display} + {ProxySettings.MaxValueBytes.Display}.");
+            throw new ConfigurationException(
+                $"{ProxySettings.MaxRequestBytes.Display} must be larger than {ProxySettings.MaxKeyBytes.Display} + {ProxySettings.MaxValueBytes.Display}; "
+                + $"got {options.MaxRequestBytes} <= {options.MaxKeyBytes} + {options.MaxValueBytes}.");
         }
 
         return options;
-    }
-
-    private static int Positive(IConfiguration configuration, Setting setting)
-    {
-        var text = configuration[setting.Key] is { Length: > 0 } value ? value : setting.DefaultValue!;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new InvalidOperationException($"{setting.Display} must be a positive whole number; got '{text}'.");
     }
 }

@@ -29,22 +29,34 @@ public static class ProxySettings
         "Largest request message gRPC accepts (a batch carries many values); must exceed max key + max value bytes so single oversized values get the proxy's INVALID_ARGUMENT message.");
 
     /// <summary>Control-state poll interval.</summary>
-    public static readonly Setting ControlPollMs = new("PRISM_PROXY_CONTROL_POLL_MS", "proxy:control_poll_ms", "500",
-        "Milliseconds between reads of maintenance and drain state from the control store.");
+    public static readonly Setting ControlPollInterval = new("PRISM_PROXY_CONTROL_POLL_INTERVAL", "proxy:control_poll_interval", "500ms",
+        "Time between reads of maintenance and drain state from the control store.")
+    {
+        Alias = new DeprecatedAlias("PRISM_PROXY_CONTROL_POLL_MS", "proxy:control_poll_ms", TimeSpan.FromMilliseconds(1)),
+    };
 
     /// <summary>Session flush interval.</summary>
-    public static readonly Setting SessionFlushMs = new("PRISM_PROXY_SESSION_FLUSH_MS", "proxy:session_flush_ms", "1000",
-        "Milliseconds between writes of session counters to the control store; terminations by an operator are noticed at the same pace.");
+    public static readonly Setting SessionFlushInterval = new("PRISM_PROXY_SESSION_FLUSH_INTERVAL", "proxy:session_flush_interval", "1s",
+        "Time between writes of session counters to the control store; terminations by an operator are noticed at the same pace.")
+    {
+        Alias = new DeprecatedAlias("PRISM_PROXY_SESSION_FLUSH_MS", "proxy:session_flush_ms", TimeSpan.FromMilliseconds(1)),
+    };
 
     /// <summary>Idle time after which a session is closed.</summary>
-    public static readonly Setting SessionIdleSeconds = new("PRISM_PROXY_SESSION_IDLE_S", "proxy:session_idle_s", "300",
-        "Seconds without calls (and without open streams) after which a session is marked closed; a later call reopens it.");
+    public static readonly Setting SessionIdleTimeout = new("PRISM_PROXY_SESSION_IDLE_TIMEOUT", "proxy:session_idle_timeout", "5m",
+        "Time without calls (and without open streams) after which a session is marked closed; a later call reopens it.")
+    {
+        Alias = new DeprecatedAlias("PRISM_PROXY_SESSION_IDLE_S", "proxy:session_idle_s", TimeSpan.FromSeconds(1)),
+    };
 
     /// <summary>Namespace cache lifetime.</summary>
-    public static readonly Setting NamespaceRefreshMs = new("PRISM_PROXY_NAMESPACE_REFRESH_MS", "proxy:namespace_refresh_ms", "1000",
-        "Milliseconds a namespace read from the control store is used before it is read again; unknown namespaces are looked up on every call.");
+    public static readonly Setting NamespaceRefreshInterval = new("PRISM_PROXY_NAMESPACE_REFRESH_INTERVAL", "proxy:namespace_refresh_interval", "1s",
+        "Time a namespace read from the control store is used before it is read again; unknown namespaces are looked up on every call.")
+    {
+        Alias = new DeprecatedAlias("PRISM_PROXY_NAMESPACE_REFRESH_MS", "proxy:namespace_refresh_ms", TimeSpan.FromMilliseconds(1)),
+    };
 
     /// <summary>Every proxy setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
-        [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollMs, SessionFlushMs, SessionIdleSeconds, NamespaceRefreshMs];
+        [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollInterval, SessionFlushInterval, SessionIdleTimeout, NamespaceRefreshInterval];
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Posture;
-using Prism.Security.Configuration;
 
 namespace Prism.Security;
 
@@ -11,10 +10,11 @@ public static class SecurityPosture
     public const string Dependency = "auth";
 
     /// <summary>True when <see cref="SecuritySettings.AuthDisabled"/> is set to true.</summary>
+    /// <exception cref="Hosting.Settings.ConfigurationException">The value is not a boolean.</exception>
     public static bool IsAuthDisabled(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return SettingValues.TryBoolean(configuration[SecuritySettings.AuthDisabled.Key], out var disabled) && disabled;
+        return SecuritySettings.AuthDisabled.Boolean(configuration);
     }
 
     /// <summary>Active insecure defaults: authentication disabled, or a plain-http issuer on a non-loopback host.</summary>
@@ -30,7 +30,7 @@ public static class SecurityPosture
             ];
         }
 
-        var issuer = configuration[SecuritySettings.Issuer.Key] ?? SecuritySettings.Issuer.DefaultValue;
+        var issuer = SecuritySettings.Issuer.Text(configuration);
         if (Uri.TryCreate(issuer, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
         {
             return

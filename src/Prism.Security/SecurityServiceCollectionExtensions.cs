@@ -38,14 +38,10 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<ValidatedTokenCache>();
         services.TryAddSingleton<OidcTokenValidator>();
         services.TryAddSingleton<AuthDisabledTokenValidator>();
-        if (SecurityPosture.IsAuthDisabled(configuration))
-        {
-            services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<AuthDisabledTokenValidator>());
-        }
-        else
-        {
-            services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<OidcTokenValidator>());
-        }
+        // Chosen when first resolved, after the options (and their validation) say whether auth is off.
+        services.TryAddSingleton<ITokenValidator>(sp => sp.GetRequiredService<IOptions<SecurityOptions>>().Value.AuthDisabled
+            ? sp.GetRequiredService<AuthDisabledTokenValidator>()
+            : sp.GetRequiredService<OidcTokenValidator>());
 
         services.TryAddSingleton<BearerAuthenticator>();
         return services;

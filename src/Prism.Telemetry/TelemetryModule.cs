@@ -31,8 +31,8 @@ public sealed class TelemetryModule : PrismModule
         return
         [
             ui with { Protocols = HttpProtocols.Http1 },
-            new Listener(ui.Address, Port(configuration, ViewerSettings.OtlpGrpcPort), HttpProtocols.Http2),
-            new Listener(ui.Address, Port(configuration, ViewerSettings.OtlpHttpPort), HttpProtocols.Http1),
+            new Listener(ui.Address, ViewerSettings.OtlpGrpcPort.Port(configuration), HttpProtocols.Http2),
+            new Listener(ui.Address, ViewerSettings.OtlpHttpPort.Port(configuration), HttpProtocols.Http1),
         ];
     }
 
@@ -57,18 +57,10 @@ public sealed class TelemetryModule : PrismModule
     public override IReadOnlyDictionary<string, string> ShellExports(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var grpc = new Listener(ResolveListener(configuration).Address, Port(configuration, ViewerSettings.OtlpGrpcPort));
+        var grpc = new Listener(ResolveListener(configuration).Address, ViewerSettings.OtlpGrpcPort.Port(configuration));
         return new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = grpc.LocalUri.ToString().TrimEnd('/') };
     }
 
     /// <inheritdoc />
     public override HealthProbe Health(Uri baseAddress) => new(HealthProbeKind.Http, new Uri(baseAddress, "/healthz"));
-
-    private static int Port(IConfiguration configuration, Setting setting)
-    {
-        var text = configuration[setting.Key] ?? setting.DefaultValue!;
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new InvalidOperationException($"{setting.Display} must be a port number: '{text}'.");
-    }
 }

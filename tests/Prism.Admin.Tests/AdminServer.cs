@@ -45,7 +45,7 @@ public sealed class AdminServer : IAsyncDisposable
             ["security:oidc_issuer"] = issuer.Issuer,
             ["admin:database_url"] = databaseUrl,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout_ms"] = "500",
+            ["backends:health_timeout"] = "500ms",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

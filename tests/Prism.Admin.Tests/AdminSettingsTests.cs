@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Prism.Admin.V1;
+using Microsoft.Extensions.Options;
 using Prism.Hosting.Posture;
+using Prism.Hosting.Settings;
 
 namespace Prism.Admin.Tests;
 
@@ -45,5 +47,28 @@ public class AdminSettingsTests
 
         Assert.Contains("PRISM_ADMIN_CURSOR_KEY", error.Message);
         Assert.Contains("PRISM_AUTH_DISABLED", error.Message);
+    }
+
+    [Fact]
+    public async Task ShortCursorKey_StopsStartUp_WithoutEchoingTheSecret()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => AdminServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["admin:cursor_key"] = "too-short-secret-value",
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Contains("'admin:cursor_key' (PRISM_ADMIN_CURSOR_KEY) must be at least 32 characters", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("too-short-secret-value", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadRateLimit_StopsStartUp_NamingKeyVariableAndValue()
+    {
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => AdminServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["admin:rate_limit_per_minute"] = "lots",
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("'admin:rate_limit_per_minute' (PRISM_ADMIN_RATE_LIMIT) must be a positive whole number; got 'lots'.", error.Message);
     }
 }

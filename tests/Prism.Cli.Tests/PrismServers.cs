@@ -38,7 +38,7 @@ public sealed class PrismServers : IAsyncLifetime
             ["admin:rate_limit_per_minute"] = "100000",
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout_ms"] = "500",
+            ["backends:health_timeout"] = "500ms",
         });
     }
 

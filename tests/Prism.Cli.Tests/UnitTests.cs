@@ -19,6 +19,20 @@ public sealed class UnitTests
         Assert.Equal(TimeSpan.FromSeconds(seconds), Durations.Parse(text, "--x"));
 
     [Fact]
+    public void BrokenConfigFile_IsAConfigurationError_NamingTheFileAndLine()
+    {
+        using var home = new TempDirectory();
+        var file = Path.Combine(home.Path, "config.yaml");
+        File.WriteAllText(file, "admin:\n  endpoint: http://localhost:8981\n   proxy: [bad\n");
+
+        var error = Assert.Throws<CliException>(() => CliConfigFile.Load(file));
+
+        Assert.Equal(ExitCodes.Usage, error.ExitCode);
+        Assert.StartsWith($"cannot read {file}: line 3: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void PointInTime_TakesRfc3339_OrADurationAgo()
     {
         var now = new DateTimeOffset(2025, 10, 9, 12, 0, 0, TimeSpan.Zero);

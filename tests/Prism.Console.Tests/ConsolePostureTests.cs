@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Prism.Hosting.Posture;
+using Prism.Hosting.Settings;
 using Prism.Testing;
 
 namespace Prism.WebConsole.Tests;
@@ -60,7 +61,7 @@ public class ConsolePostureTests
         var settings = Settings(home);
         settings["console:public_url"] = "localhost:8090/console";
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ModuleApp.StartAsync(new ConsoleModule(), settings));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => ModuleApp.StartAsync(new ConsoleModule(), settings)).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Contains("PRISM_CONSOLE_PUBLIC_URL", error.Message, StringComparison.Ordinal);
     }

@@ -90,7 +90,7 @@ public class ConsoleStack : IAsyncLifetime
             ["admin:rate_limit_per_minute"] = "100000",
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout_ms"] = "500",
+            ["backends:health_timeout"] = "500ms",
         });
         _apps.Add(admin);
         AdminChannel = GrpcChannel.ForAddress(admin.BaseAddress);
@@ -100,9 +100,9 @@ public class ConsoleStack : IAsyncLifetime
             ["proxy:port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["proxy:session_flush_ms"] = "100",
-            ["proxy:control_poll_ms"] = "100",
-            ["proxy:namespace_refresh_ms"] = "100",
+            ["proxy:session_flush_interval"] = "100ms",
+            ["proxy:control_poll_interval"] = "100ms",
+            ["proxy:namespace_refresh_interval"] = "100ms",
         });
         _apps.Add(proxy);
         ProxyChannel = GrpcChannel.ForAddress(proxy.BaseAddress);

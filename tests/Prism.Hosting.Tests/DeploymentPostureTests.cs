@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Prism.Hosting.Posture;
+using Prism.Hosting.Settings;
 using Prism.Testing;
 
 namespace Prism.Hosting.Tests;
@@ -45,6 +46,19 @@ public class DeploymentPostureTests
         Assert.Equal(2, lines.Length);
         Assert.Contains("staticPasswords", lines[0]);
         Assert.Contains("PRISM_AUTH_DISABLED", lines[1]);
+        Assert.Empty(logs.Entries);
+    }
+
+    [Theory]
+    [InlineData("prodution")]
+    [InlineData("development")]
+    public void UnknownEnvironment_IsRefused_NamingTheVariableAndTheAcceptedValues_EvenWithoutFixtures(string environment)
+    {
+        using var logs = new CapturedLogs();
+
+        var error = Assert.Throws<ConfigurationException>(() => DeploymentPosture.Enforce(Configuration(environment), logs.CreateLogger("test"), []));
+
+        Assert.Equal($"'env' (PRISM_ENV) must be one of dev, production, prod; got '{environment}'.", error.Message);
         Assert.Empty(logs.Entries);
     }
 

@@ -73,7 +73,7 @@ public class ListenerTlsTests
     [Fact]
     public async Task HalfATlsPair_IsRejected_NamingBothSettings()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(new() { ["tls:cert_file"] = "/tmp/only-cert.pem" }));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => StartAsync(new() { ["tls:cert_file"] = "/tmp/only-cert.pem" }));
 
         Assert.Contains("PRISM_TLS_CERT_FILE", error.Message);
         Assert.Contains("PRISM_TLS_KEY_FILE", error.Message);

@@ -40,7 +40,7 @@ public class PrismConfigurationTests
         var file = Path.Combine(dir.Path, "prism.yaml");
         File.WriteAllText(file, "test:\n  port: 2000\n   name: [unclosed\n");
 
-        var error = Assert.Throws<InvalidOperationException>(() => Build(new Hashtable { ["PRISM_CONFIG"] = file }));
+        var error = Assert.Throws<ConfigurationException>(() => Build(new Hashtable { ["PRISM_CONFIG"] = file }));
 
         Assert.Contains(file, error.Message);
         Assert.Contains("line 3", error.Message);
@@ -49,7 +49,7 @@ public class PrismConfigurationTests
     [Fact]
     public void MissingYamlFile_IsRejected_NamingTheVariable()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Build(new Hashtable { ["PRISM_CONFIG"] = "/nonexistent/prism.yaml" }));
+        var error = Assert.Throws<ConfigurationException>(() => Build(new Hashtable { ["PRISM_CONFIG"] = "/nonexistent/prism.yaml" }));
 
         Assert.Contains("PRISM_CONFIG", error.Message);
     }

@@ -46,7 +46,7 @@ public sealed class BackendInstanceTests(RedisFixture redis, PostgresFixture pos
             ["admin:rate_limit_per_minute"] = "100000",
             ["security:oidc_issuer"] = _issuer.Issuer,
             ["admin:database_url"] = store,
-            ["backends:health_timeout_ms"] = "1000",
+            ["backends:health_timeout"] = "1s",
         });
         _adminChannel = GrpcChannel.ForAddress(_admin.BaseAddress);
         _first = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:id"] = "proxy-a" }, store, _issuer);

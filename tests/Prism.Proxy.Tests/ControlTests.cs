@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Prism.ControlStore;
+using Prism.Hosting.Settings;
 using Prism.Interfaces.KeyValue;
 using Prism.Proxy.Control;
 using Prism.Proxy.Tests.Support;
@@ -77,9 +79,24 @@ public class ControlTests
     }
 
     [Fact]
+    public async Task DeprecatedPollVariable_StillSetsTheInterval_AndStartUpWarnsOnceNamingTheReplacement()
+    {
+        await using var server = await ProxyServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["proxy:control_poll_interval"] = null,
+            ["proxy:control_poll_ms"] = "150",
+        }).WaitAsync(Timeouts.Await);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(150), server.App.Services.GetRequiredService<ProxyOptions>().ControlPollInterval);
+        var warning = Assert.Single(server.App.Logs.Entries, e => e.Message.StartsWith(DeprecatedSettings.WarningMessage, StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal("deprecated setting PRISM_PROXY_CONTROL_POLL_MS is in use; set PRISM_PROXY_CONTROL_POLL_INTERVAL=150ms instead", warning.Message);
+    }
+
+    [Fact]
     public async Task Sessions_AreRecordedWithCounters_ClosedWhenIdle()
     {
-        await using var server = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:session_idle_s"] = "1" });
+        await using var server = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:session_idle_timeout"] = "1s" });
         var options = ProxyServer.Call(server.TokenFor("counted@example.com"), await server.CreateNamespaceAsync());
         await server.KeyValue.SetAsync(new SetRequest { Key = "key", Value = ByteString.CopyFromUtf8("12345") }, options);
         await server.KeyValue.GetAsync(new GetRequest { Key = "key" }, options);

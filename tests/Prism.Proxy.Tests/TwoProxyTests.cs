@@ -40,8 +40,8 @@ public sealed class TwoProxyTests(PostgresFixture postgres) : IAsyncLifetime
             ["admin:database_url"] = database,
         });
         _adminChannel = GrpcChannel.ForAddress(_admin.BaseAddress);
-        _first = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:id"] = "proxy-a", ["proxy:control_poll_ms"] = "500" }, database, _issuer);
-        _second = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:id"] = "proxy-b", ["proxy:control_poll_ms"] = "500" }, database, _issuer);
+        _first = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:id"] = "proxy-a", ["proxy:control_poll_interval"] = "500ms" }, database, _issuer);
+        _second = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["proxy:id"] = "proxy-b", ["proxy:control_poll_interval"] = "500ms" }, database, _issuer);
     }
 
     public async Task DisposeAsync()

@@ -50,7 +50,8 @@ public sealed class CliConfigFile
         }
         catch (YamlException e)
         {
-            throw new CliException($"cannot read {path}: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+            // A broken config file is a configuration error: one line, the usage/config exit code.
+            throw new CliException(ExitCodes.Usage, $"cannot read {path}: line {e.Start.Line}: {(e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ")}", e);
         }
     }
 

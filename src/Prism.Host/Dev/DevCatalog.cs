@@ -27,6 +27,7 @@ public sealed class DevCatalog
     public static DevCatalog Load()
     {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
+        CoreSettings.Validate(configuration);
         var backends = new BackendCatalog(configuration, PrismHome.From(configuration));
         List<DevService> services =
         [
@@ -50,7 +51,7 @@ public sealed class DevCatalog
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver;
         }
 
-        var metricsBase = int.Parse(configuration[TelemetrySettings.MetricsPort.Key] ?? TelemetrySettings.MetricsPort.DefaultValue!, CultureInfo.InvariantCulture);
+        var metricsBase = TelemetrySettings.MetricsPort.Port(configuration);
         environment[TelemetrySettings.MetricsPort.EnvironmentVariable] = (metricsBase == 0 ? 0 : metricsBase + index).ToString(CultureInfo.InvariantCulture);
         return environment;
     }

@@ -26,7 +26,7 @@ public static class DevCommand
     {
         var services = ServicesArgument();
         var command = new Command("up", "Start services detached and wait until each is healthy.") { services };
-        command.SetAction((parse, cancellation) => Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation)));
+        command.SetAction((parse, cancellation) => Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true));
         return command;
     }
 
@@ -49,13 +49,26 @@ public static class DevCommand
         return command;
     }
 
-    private static async Task<int> Run(string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action)
+    private static async Task<int> Run(string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action, bool warnDeprecated = false)
     {
         try
         {
             var catalog = DevCatalog.Load();
+            if (warnDeprecated)
+            {
+                foreach (var setting in DeprecatedSettings.InUse(catalog.Configuration, DevSettings.All))
+                {
+                    await Console.Error.WriteLineAsync(DeprecatedSettings.Line(setting, catalog.Configuration));
+                }
+            }
+
             using var runner = new DevRunner(catalog, PrismHome.From(catalog.Configuration), Console.Out);
             return await action(runner, catalog.Select(names ?? []));
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"prism dev: {e.Message}");
+            return ConfigurationException.ExitCode;
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {

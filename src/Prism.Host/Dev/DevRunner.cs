@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
 
@@ -18,8 +17,7 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     /// </summary>
     public async Task<int> UpAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
     {
-        var timeout = TimeSpan.FromSeconds(double.Parse(
-            catalog.Configuration[DevSettings.StartTimeout.Key] ?? DevSettings.StartTimeout.DefaultValue!, CultureInfo.InvariantCulture));
+        var timeout = DevSettings.UpTimeout.Duration(catalog.Configuration);
         var clock = Stopwatch.StartNew();
         var outcomes = new List<Task<(bool Healthy, string Report)>>();
         foreach (var service in services)

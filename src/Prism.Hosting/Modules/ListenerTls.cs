@@ -11,7 +11,7 @@ namespace Prism.Hosting.Modules;
 public static class ListenerTls
 {
     /// <summary>The configured certificate, or null for plaintext listeners.</summary>
-    /// <exception cref="InvalidOperationException">Only one of the pair is set, or the files do not load; the message names the settings.</exception>
+    /// <exception cref="ConfigurationException">Only one of the pair is set, or the files do not load; the message names the settings.</exception>
     public static X509Certificate2? Certificate(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -24,7 +24,7 @@ public static class ListenerTls
 
         if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(key))
         {
-            throw new InvalidOperationException($"Set both {CoreSettings.TlsCertificate.Display} and {CoreSettings.TlsKey.Display}, or neither.");
+            throw new ConfigurationException($"Set both {CoreSettings.TlsCertificate.Display} and {CoreSettings.TlsKey.Display}, or neither.");
         }
 
         try
@@ -33,8 +33,8 @@ public static class ListenerTls
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException(
-                $"Cannot load the TLS certificate {CoreSettings.TlsCertificate.Display} '{certificate}' with key {CoreSettings.TlsKey.Display}: {e.Message}", e);
+            throw new ConfigurationException(
+                $"Cannot load the TLS certificate {CoreSettings.TlsCertificate.Display} '{certificate}' with key {CoreSettings.TlsKey.Display}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Prism.Hosting.Logging;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
@@ -40,6 +41,7 @@ public static class ModuleHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        CoreSettings.Validate(builder.Configuration);
         builder.Logging.AddPrismConsole();
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -67,9 +69,13 @@ public static class ModuleHost
 
         module.ConfigureServices(builder);
         var app = builder.Build();
+        // Options registered with ValidateOnStart are checked now, so a process hosting several modules
+        // reports every configuration error before any module listens.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.UsePrismTelemetry(module);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(module.ServiceName);
+        DeprecatedSettings.Warn(logger, app.Configuration, module.Settings);
         var insecure = module.InsecureDefaults(app.Services).ToList();
         if (certificate is null)
         {
@@ -90,13 +96,21 @@ public static class ModuleHost
         CancellationToken cancellationToken = default)
     {
         var app = Build(module, knownSettings, overrides, configureLogging);
+        await StartBuiltAsync(module, app, cancellationToken);
+        return app;
+    }
+
+    /// <summary>Runs the initialisation (migrations) of an application made by <see cref="Build"/> and starts its listener; disposes it on failure.</summary>
+    public static async Task StartBuiltAsync(PrismModule module, WebApplication app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(app);
         // Background work started here (hosted services) belongs to the module in its spans.
         using var scope = ModuleScope.Enter(module.Name);
         try
         {
             await module.InitializeAsync(app.Services, cancellationToken);
             await app.StartAsync(cancellationToken);
-            return app;
         }
         catch
         {

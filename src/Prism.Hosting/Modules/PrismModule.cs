@@ -58,8 +58,7 @@ public abstract class PrismModule
 
     /// <summary>Port and bind address the listener uses, after configuration.</summary>
     public virtual Listener ResolveListener(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-        new(configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!,
-            int.Parse(configuration[PortSetting.Key] ?? PortSetting.DefaultValue!, System.Globalization.CultureInfo.InvariantCulture));
+        new(CoreSettings.ListenAddress(configuration), PortSetting.Port(configuration));
 
     /// <summary>
     /// Every listener of the module, the primary one (health, public URL) first. Default: the single

@@ -13,20 +13,22 @@ public static class DeploymentPosture
     /// <summary>The exact message of the development warning line.</summary>
     public const string WarningMessage = "insecure default active in dev mode";
 
-    /// <summary>True when PRISM_ENV is <c>production</c> (or <c>prod</c>).</summary>
-    public static bool IsProduction(IConfiguration configuration) =>
-        configuration[CoreSettings.Environment.Key]?.Trim().ToLowerInvariant() is "production" or "prod";
+    /// <summary>True when PRISM_ENV is <c>production</c>; a value other than <c>dev</c> or <c>production</c> throws.</summary>
+    /// <exception cref="ConfigurationException">PRISM_ENV is not one of its accepted values.</exception>
+    public static bool IsProduction(IConfiguration configuration) => CoreSettings.IsProduction(configuration);
 
     /// <summary>Logs or refuses the active insecure defaults of one module.</summary>
     /// <exception cref="ProductionPostureException">In production, when any default is active.</exception>
+    /// <exception cref="ConfigurationException">PRISM_ENV is not one of its accepted values.</exception>
     public static void Enforce(IConfiguration configuration, ILogger logger, IReadOnlyCollection<InsecureDefault> active)
     {
+        var production = IsProduction(configuration);
         if (active.Count == 0)
         {
             return;
         }
 
-        if (IsProduction(configuration))
+        if (production)
         {
             var refused = active.Where(a => a.RefusedInProduction).ToList();
             if (refused.Count > 0)
@@ -55,9 +57,12 @@ public static class DeploymentPosture
     private static readonly EventId InsecureDefaultEvent = new(1, "InsecureDefault");
 }
 
-/// <summary>Start-up refused because PRISM_ENV=production and development fixtures are active.</summary>
+/// <summary>
+/// Start-up refused because PRISM_ENV=production and development fixtures are active: a configuration
+/// error with one line per offending setting.
+/// </summary>
 public sealed class ProductionPostureException(IReadOnlyCollection<InsecureDefault> offending)
-    : Exception(string.Join(System.Environment.NewLine, offending.Select(o =>
+    : ConfigurationException(string.Join(System.Environment.NewLine, offending.Select(o =>
         $"PRISM_ENV=production refuses a development fixture: {o.Setting} ({o.Dependency}). {o.ProductionDelta}")))
 {
     /// <summary>Every offending default, one message each.</summary>

@@ -1,3 +1,6 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
 namespace Prism.Hosting.Settings;
 
 /// <summary>Settings that every module and the <c>prism</c> host share.</summary>
@@ -11,7 +14,10 @@ public static class CoreSettings
     /// <summary>Development or production posture.</summary>
     public static readonly Setting Environment = new(
         "PRISM_ENV", "env", "dev",
-        "'dev' (default) or 'production'. Production refuses to start on any development fixture.");
+        "'dev' (default) or 'production' ('prod' reads as production). Production refuses to start on any development fixture; any other value is refused.")
+    {
+        Choices = ["dev", "production", "prod"],
+    };
 
     /// <summary>Address every module listener binds to unless the module says otherwise.</summary>
     public static readonly Setting BindAddress = new(
@@ -32,6 +38,28 @@ public static class CoreSettings
     public static readonly Setting TlsKey = new(
         "PRISM_TLS_KEY_FILE", "tls:key_file", null,
         "PEM private key of PRISM_TLS_CERT_FILE.");
+
+    /// <summary>True when <see cref="Environment"/> is <c>production</c> (or <c>prod</c>).</summary>
+    /// <exception cref="ConfigurationException">PRISM_ENV is not one of its choices.</exception>
+    public static bool IsProduction(IConfiguration configuration) => Environment.Choice(configuration) is "production" or "prod";
+
+    /// <summary>The address listeners bind to: an IP address or <c>localhost</c>.</summary>
+    /// <exception cref="ConfigurationException">Anything else.</exception>
+    public static string ListenAddress(IConfiguration configuration)
+    {
+        var text = BindAddress.RequiredText(configuration);
+        return text is "localhost" || IPAddress.TryParse(text, out _)
+            ? text
+            : throw ConfigurationException.Invalid(BindAddress, text, "an IP address (127.0.0.1, 0.0.0.0, ::) or localhost");
+    }
+
+    /// <summary>Reads every core setting once, so a bad value stops start-up before anything else happens.</summary>
+    /// <exception cref="ConfigurationException">The first bad core setting.</exception>
+    public static void Validate(IConfiguration configuration)
+    {
+        _ = IsProduction(configuration);
+        _ = ListenAddress(configuration);
+    }
 
     /// <summary>Every core setting.</summary>
     public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey];

@@ -29,9 +29,13 @@ public static class PrismConfiguration
             builder.AddInMemoryCollection(YamlSettingsFile.Read(file));
         }
 
+        // A deprecated alias goes under its own key, so Setting.Duration can tell which name set the value.
         builder.AddInMemoryCollection(all
-            .Where(s => environment[s.EnvironmentVariable] is string)
-            .Select(s => KeyValuePair.Create(s.Key, (string?)environment[s.EnvironmentVariable])));
+            .Where(s => s.Alias is not null && environment[s.Alias.EnvironmentVariable] is string)
+            .Select(s => KeyValuePair.Create(s.Alias!.Key, (string?)environment[s.Alias.EnvironmentVariable]))
+            .Concat(all
+                .Where(s => environment[s.EnvironmentVariable] is string)
+                .Select(s => KeyValuePair.Create(s.Key, (string?)environment[s.EnvironmentVariable]))));
         return builder;
     }
 }

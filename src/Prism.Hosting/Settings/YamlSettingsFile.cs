@@ -7,12 +7,12 @@ namespace Prism.Hosting.Settings;
 /// <summary>Flattens a YAML settings file into configuration keys (<c>identity: {port: 1}</c> → <c>identity:port</c>).</summary>
 public static class YamlSettingsFile
 {
-    /// <summary>Reads <paramref name="path"/>; a missing or malformed file throws <see cref="InvalidOperationException"/> naming the line.</summary>
+    /// <summary>Reads <paramref name="path"/>; a missing or malformed file throws <see cref="ConfigurationException"/> naming the file and line.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> Read(string path)
     {
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"Settings file '{path}' named by {CoreSettings.ConfigFile.EnvironmentVariable} does not exist.");
+            throw new ConfigurationException($"Settings file '{Path.GetFullPath(path)}' named by {CoreSettings.ConfigFile.Display} does not exist.");
         }
 
         var stream = new YamlStream();
@@ -23,7 +23,7 @@ public static class YamlSettingsFile
         }
         catch (YamlException e)
         {
-            throw new InvalidOperationException($"Settings file '{path}' line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+            throw new ConfigurationException($"Settings file '{Path.GetFullPath(path)}' line {e.Start.Line}: {OneLine(e.InnerException?.Message ?? e.Message)}", e);
         }
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -34,6 +34,8 @@ public static class YamlSettingsFile
 
         return values;
     }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void Flatten(YamlNode node, string? prefix, Dictionary<string, string?> values)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -63,7 +62,7 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
 
         builder.Logging.AddPrismConsole();
         configureLogging?.Invoke(builder.Logging);
-        var address = builder.Configuration[CoreSettings.BindAddress.Key] ?? CoreSettings.BindAddress.DefaultValue!;
+        var address = CoreSettings.ListenAddress(builder.Configuration);
         // The modules' certificate, when configured: production refuses plaintext off loopback, metrics included.
         var certificate = ListenerTls.Certificate(builder.Configuration);
         builder.WebHost.UseKestrel(k =>
@@ -113,15 +112,8 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
     }
 
     /// <summary>The configured metrics port (<c>PRISM_METRICS_PORT</c>); 0 means disabled.</summary>
-    /// <exception cref="InvalidOperationException">The value is not a port number.</exception>
-    public static int ConfiguredPort(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var text = configuration[TelemetrySettings.MetricsPort.Key] ?? TelemetrySettings.MetricsPort.DefaultValue!;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new InvalidOperationException($"{TelemetrySettings.MetricsPort.Display} must be a port number or 0: '{text}'.");
-    }
+    /// <exception cref="ConfigurationException">The value is not a port number.</exception>
+    public static int ConfiguredPort(IConfiguration configuration) => TelemetrySettings.MetricsPort.Port(configuration);
 
     [LoggerMessage(EventId = 1, EventName = "MetricsPortInUse", Level = LogLevel.Warning,
         Message = "metrics port {Port} is in use; this process serves no Prometheus metrics (set {Variable} to a free port, or 0): {Reason}")]

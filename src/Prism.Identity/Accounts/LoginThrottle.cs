@@ -25,9 +25,9 @@ public sealed class LoginThrottle(TimeProvider time, IOptions<IdentityOptions> o
         lock (failures)
         {
             var now = time.GetUtcNow();
-            var window = options.Value.ParsedLockoutWindow;
+            var window = options.Value.LockoutWindow;
             failures.Times.RemoveAll(t => now - t > window);
-            var excess = failures.Times.Count - options.Value.ParsedLockoutThreshold;
+            var excess = failures.Times.Count - options.Value.LockoutThreshold;
             if (excess < 0)
             {
                 return null;

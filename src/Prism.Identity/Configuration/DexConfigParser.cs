@@ -1,3 +1,4 @@
+using Prism.Hosting.Settings;
 using YamlDotNet.RepresentationModel;
 
 namespace Prism.Identity.Configuration;
@@ -137,7 +138,7 @@ internal sealed class DexConfigParser(string source, YamlMappingNode root)
             return null;
         }
 
-        return GoDuration.TryParse(ScalarText(node, path), out var value)
+        return GoDuration.TryParse(ScalarText(node, path), out var value) && value > TimeSpan.Zero
             ? value
             : throw Fail(node, $"{path} is not a duration (for example 24h, 10m)");
     }

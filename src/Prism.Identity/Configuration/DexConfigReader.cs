@@ -1,3 +1,4 @@
+using Prism.Hosting.Settings;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -54,7 +55,7 @@ public static class DexConfigReader
         }
         catch (YamlException e)
         {
-            throw new DexConfigException(source, (int)e.Start.Line, $"YAML syntax error: {e.InnerException?.Message ?? e.Message}", e);
+            throw new DexConfigException(source, (int)e.Start.Line, $"YAML syntax error: {(e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ")}", e);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -66,8 +67,8 @@ public static class DexConfigReader
     }
 }
 
-/// <summary>A Dex configuration file that cannot be used; the message names the file, line and key.</summary>
-public sealed class DexConfigException : Exception
+/// <summary>A Dex configuration file that cannot be used; the one-line message names the file, line and key.</summary>
+public sealed class DexConfigException : ConfigurationException
 {
     /// <summary>Creates the exception.</summary>
     public DexConfigException(string source, int line, string problem, Exception? inner = null)

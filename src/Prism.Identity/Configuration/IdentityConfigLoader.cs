@@ -9,8 +9,8 @@ public static class IdentityConfigLoader
     public static DexConfig Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration[IdentitySettings.ConfigFile.Key] is { Length: > 0 } path
-            ? DexConfigReader.ReadFile(path)
+        return IdentitySettings.ConfigFile.IsSet(configuration)
+            ? DexConfigReader.ReadFile(IdentitySettings.ConfigFile.FilePath(configuration))
             : DexConfigReader.ReadBuiltIn();
     }
 

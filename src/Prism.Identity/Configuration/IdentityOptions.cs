@@ -1,76 +1,44 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Prism.Hosting.Settings;
 
 namespace Prism.Identity.Configuration;
 
 /// <summary>
-/// Prism's own identity settings (the ones a Dex file cannot express), as read from configuration.
-/// Raw text is kept so <see cref="IdentityOptionsValidator"/> can name the bad key; the typed
-/// accessors are used after validation.
+/// Prism's own identity settings (the ones a Dex file cannot express), read with the typed
+/// accessors of <see cref="IdentitySettings"/>: a malformed value stops start-up with a
+/// <see cref="ConfigurationException"/> naming the key and variable; <see cref="IdentityOptionsValidator"/>
+/// checks what a type cannot (the issuer's path).
 /// </summary>
 public sealed class IdentityOptions
 {
     /// <summary>Issuer override (<see cref="IdentitySettings.Issuer"/>), or null to use the Dex file's.</summary>
     public string? Issuer { get; set; }
 
-    /// <summary>Raw <see cref="IdentitySettings.ClientGroups"/>.</summary>
-    public string? ClientGroups { get; set; }
+    /// <summary>Groups per client id for client_credentials tokens (<see cref="IdentitySettings.ClientGroups"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ClientGroups { get; set; } = new Dictionary<string, IReadOnlyList<string>>();
 
-    /// <summary>Raw <see cref="IdentitySettings.Audiences"/>.</summary>
-    public string? Audiences { get; set; }
+    /// <summary>Extra access-token audiences (<see cref="IdentitySettings.Audiences"/>).</summary>
+    public IReadOnlyList<string> Audiences { get; set; } = [];
 
-    /// <summary>Raw <see cref="IdentitySettings.SigningKeyRotation"/>.</summary>
-    public string? SigningKeyRotation { get; set; }
+    /// <summary>Signing-key rotation age (<see cref="IdentitySettings.SigningKeyRotation"/>).</summary>
+    public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Raw <see cref="IdentitySettings.LockoutThreshold"/>.</summary>
-    public string? LockoutThreshold { get; set; }
+    /// <summary>Failures before throttling (<see cref="IdentitySettings.LockoutThreshold"/>).</summary>
+    public int LockoutThreshold { get; set; } = 5;
 
-    /// <summary>Raw <see cref="IdentitySettings.LockoutWindow"/>.</summary>
-    public string? LockoutWindow { get; set; }
-
-    /// <summary>Groups per client id for client_credentials tokens.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> ParsedClientGroups => ParseClientGroups(ClientGroups) ?? new Dictionary<string, IReadOnlyList<string>>();
-
-    /// <summary>Extra access-token audiences.</summary>
-    public IReadOnlyList<string> ParsedAudiences =>
-        [.. (Audiences ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    /// <summary>Signing-key rotation age.</summary>
-    public TimeSpan ParsedSigningKeyRotation => GoDuration.TryParse(SigningKeyRotation, out var value) ? value : TimeSpan.FromDays(30);
-
-    /// <summary>Failures before throttling.</summary>
-    public int ParsedLockoutThreshold => int.TryParse(LockoutThreshold, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 5;
-
-    /// <summary>Failure counting window.</summary>
-    public TimeSpan ParsedLockoutWindow => GoDuration.TryParse(LockoutWindow, out var value) ? value : TimeSpan.FromMinutes(15);
+    /// <summary>Failure counting window (<see cref="IdentitySettings.LockoutWindow"/>).</summary>
+    public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Reads the options from <paramref name="configuration"/>.</summary>
+    /// <exception cref="ConfigurationException">A value of the wrong type.</exception>
     public void ReadFrom(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        Issuer = configuration[IdentitySettings.Issuer.Key];
-        ClientGroups = configuration[IdentitySettings.ClientGroups.Key];
-        Audiences = configuration[IdentitySettings.Audiences.Key];
-        SigningKeyRotation = configuration[IdentitySettings.SigningKeyRotation.Key];
-        LockoutThreshold = configuration[IdentitySettings.LockoutThreshold.Key];
-        LockoutWindow = configuration[IdentitySettings.LockoutWindow.Key];
-    }
-
-    /// <summary>Parses <c>client=group,group;client2=group</c>; null when malformed.</summary>
-    internal static Dictionary<string, IReadOnlyList<string>>? ParseClientGroups(string? text)
-    {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var entry in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                return null;
-            }
-
-            result[entry[..equals].Trim()] = [.. entry[(equals + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-        }
-
-        return result;
+        Issuer = IdentitySettings.Issuer.Text(configuration) is { Length: > 0 } issuer ? issuer : null;
+        ClientGroups = IdentitySettings.ClientGroups.KeyedLists(configuration);
+        Audiences = IdentitySettings.Audiences.List(configuration);
+        SigningKeyRotation = IdentitySettings.SigningKeyRotation.Duration(configuration);
+        LockoutThreshold = IdentitySettings.LockoutThreshold.PositiveInt(configuration);
+        LockoutWindow = IdentitySettings.LockoutWindow.Duration(configuration);
     }
 }

@@ -37,7 +37,7 @@ public sealed class TokenPrincipals(IOptions<IdentityOptions> options)
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, clientId)
             .SetClaim(Claims.Name, displayName ?? clientId)
-            .SetClaims(Groups, [.. options.Value.ParsedClientGroups.GetValueOrDefault(clientId) ?? []]);
+            .SetClaims(Groups, [.. options.Value.ClientGroups.GetValueOrDefault(clientId) ?? []]);
         return Finish(identity, clientId, scopes);
     }
 
@@ -47,7 +47,7 @@ public sealed class TokenPrincipals(IOptions<IdentityOptions> options)
     private ClaimsPrincipal Finish(ClaimsIdentity identity, string clientId, IEnumerable<string> scopes)
     {
         identity.SetScopes(scopes);
-        identity.SetResources([clientId, .. options.Value.ParsedAudiences]);
+        identity.SetResources([clientId, .. options.Value.Audiences]);
         identity.SetDestinations(Destinations);
         return new ClaimsPrincipal(identity);
     }

@@ -10,7 +10,7 @@ public sealed class SecurityOptions
     public string? Issuer { get; set; } = SecuritySettings.Issuer.DefaultValue;
 
     /// <summary>Accepted audiences (<see cref="SecuritySettings.Audiences"/>).</summary>
-    public IReadOnlyList<string> Audiences { get; set; } = SettingValues.List(SecuritySettings.DefaultAudiences);
+    public IReadOnlyList<string> Audiences { get; set; } = SecuritySettings.DefaultAudiences.Split(',');
 
     /// <summary>Background refresh age of the signing keys.</summary>
     public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(24);

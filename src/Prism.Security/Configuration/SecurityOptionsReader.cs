@@ -1,77 +1,44 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Settings;
 
 namespace Prism.Security.Configuration;
 
-/// <summary>Fills <see cref="SecurityOptions"/> from configuration keys; unparseable values become <see cref="SecurityOptions.ParseErrors"/>.</summary>
+/// <summary>
+/// Fills <see cref="SecurityOptions"/> with the typed accessors of <see cref="SecuritySettings"/>; each value that
+/// cannot be read becomes one line of <see cref="SecurityOptions.ParseErrors"/>, reported together at start.
+/// </summary>
 public static class SecurityOptionsReader
 {
-    /// <summary>Reads every <see cref="SecuritySettings"/> key present in <paramref name="configuration"/> into <paramref name="options"/>.</summary>
+    /// <summary>Reads every <see cref="SecuritySettings"/> key from <paramref name="configuration"/> (defaults where unset) into <paramref name="options"/>.</summary>
     public static void Read(IConfiguration configuration, SecurityOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
 
-        Apply<bool>(configuration, options, SecuritySettings.AuthDisabled, "'true' or 'false'", SettingValues.TryBoolean, v => options.AuthDisabled = v);
-        if (configuration[SecuritySettings.Issuer.Key] is { } issuer)
-        {
-            options.Issuer = issuer.Trim();
-        }
-
-        if (configuration[SecuritySettings.Audiences.Key] is { } audiences)
-        {
-            options.Audiences = SettingValues.List(audiences);
-        }
-
-        Apply<TimeSpan>(configuration, options, SecuritySettings.JwksRefreshInterval, Duration, SettingValues.TryDuration, v => options.JwksRefreshInterval = v);
-        Apply<TimeSpan>(configuration, options, SecuritySettings.JwksRefetchInterval, Duration, SettingValues.TryDuration, v => options.JwksRefetchInterval = v);
-        Apply<TimeSpan>(configuration, options, SecuritySettings.ClockSkew, Duration, SettingValues.TryDuration, v => options.ClockSkew = v);
-        Apply<TimeSpan>(configuration, options, SecuritySettings.TokenCacheTtl, Duration, SettingValues.TryDuration, v => options.TokenCacheTtl = v);
-        Apply<int>(configuration, options, SecuritySettings.MaxTokenBytes, Count, TryCount, v => options.MaxTokenBytes = v);
-        Apply<int>(configuration, options, SecuritySettings.TokenCacheSize, Count, TryCount, v => options.TokenCacheSize = v);
-
-        if (configuration[SecuritySettings.AdminGroups.Key] is { } admin)
-        {
-            options.AdminGroups = SettingValues.List(admin);
-        }
-
-        if (configuration[SecuritySettings.OperatorGroups.Key] is { } @operator)
-        {
-            options.OperatorGroups = SettingValues.List(@operator);
-        }
-
-        if (configuration[SecuritySettings.ViewerGroups.Key] is { } viewer)
-        {
-            options.ViewerGroups = SettingValues.List(viewer);
-        }
-
-        Apply<IReadOnlyDictionary<string, IReadOnlyList<string>>>(configuration, options, SecuritySettings.ClientGroups, "'client=group,group;client2=group'", SettingValues.TryClientGroups,
-            v => options.ClientGroups = v);
+        Apply(options, () => options.AuthDisabled = SecuritySettings.AuthDisabled.Boolean(configuration));
+        options.Issuer = SecuritySettings.Issuer.Text(configuration);
+        options.Audiences = SecuritySettings.Audiences.List(configuration);
+        Apply(options, () => options.JwksRefreshInterval = SecuritySettings.JwksRefreshInterval.Duration(configuration));
+        Apply(options, () => options.JwksRefetchInterval = SecuritySettings.JwksRefetchInterval.Duration(configuration, allowZero: true));
+        Apply(options, () => options.ClockSkew = SecuritySettings.ClockSkew.Duration(configuration, allowZero: true));
+        Apply(options, () => options.TokenCacheTtl = SecuritySettings.TokenCacheTtl.Duration(configuration, allowZero: true));
+        Apply(options, () => options.MaxTokenBytes = SecuritySettings.MaxTokenBytes.PositiveInt(configuration));
+        Apply(options, () => options.TokenCacheSize = SecuritySettings.TokenCacheSize.PositiveInt(configuration));
+        options.AdminGroups = SecuritySettings.AdminGroups.List(configuration);
+        options.OperatorGroups = SecuritySettings.OperatorGroups.List(configuration);
+        options.ViewerGroups = SecuritySettings.ViewerGroups.List(configuration);
+        Apply(options, () => options.ClientGroups = SecuritySettings.ClientGroups.KeyedLists(configuration));
     }
 
-    private const string Duration = "a duration such as 30s, 5m or 24h";
-    private const string Count = "a positive whole number";
-
-    private delegate bool TryParse<T>(string? text, out T value);
-
-    private static bool TryCount(string? text, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
-
-    private static void Apply<T>(IConfiguration configuration, SecurityOptions options, Setting setting, string expected, TryParse<T> parse, Action<T> assign)
+    private static void Apply(SecurityOptions options, Action read)
     {
-        if (configuration[setting.Key] is not { } text)
+        try
         {
-            return;
+            read();
         }
-
-        if (parse(text, out var value))
+        catch (ConfigurationException e)
         {
-            assign(value);
-        }
-        else
-        {
-            options.ParseErrors.Add($"{setting.Display} must be {expected}, not '{text}'.");
+            options.ParseErrors.Add(e.Message);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Prism.Security.Configuration;
 
 namespace Prism.Security.Tokens;
 
@@ -11,10 +12,10 @@ public readonly record struct AuthenticatedCaller(PrismPrincipal Principal, stri
 /// Turns an <c>authorization</c> header into a principal, the same way for every Prism API.
 /// With PRISM_AUTH_DISABLED a call without a header is the local developer.
 /// </summary>
-public sealed class BearerAuthenticator(ITokenValidator tokens, IConfiguration configuration)
+public sealed class BearerAuthenticator(ITokenValidator tokens, IOptions<SecurityOptions> options)
 {
     private const string Bearer = "Bearer ";
-    private readonly bool _authDisabled = SecurityPosture.IsAuthDisabled(configuration);
+    private readonly bool _authDisabled = options.Value.AuthDisabled;
 
     /// <summary>Validates the bearer token of <paramref name="authorization"/>.</summary>
     /// <exception cref="TokenRejectedException">No header, not a bearer token, or a token the validator rejects; the message says which.</exception>

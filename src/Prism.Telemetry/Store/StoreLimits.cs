@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Prism.Hosting.Settings;
@@ -26,24 +25,21 @@ public sealed class StoreLimits
     /// <summary>Longest attribute value, in characters.</summary>
     public int MaxAttributeLength { get; set; } = 1024;
 
-    /// <summary>Reads every limit that <paramref name="configuration"/> sets; a non-number leaves -1 for the validator to report.</summary>
+    /// <summary>Reads every limit with <see cref="Setting.PositiveInt"/>.</summary>
+    /// <exception cref="ConfigurationException">A limit that is not a positive whole number; the message names its key and variable.</exception>
     public void ReadFrom(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        MaxSpans = Read(configuration, ViewerSettings.MaxSpans, MaxSpans);
-        MaxTraces = Read(configuration, ViewerSettings.MaxTraces, MaxTraces);
-        MaxLogs = Read(configuration, ViewerSettings.MaxLogs, MaxLogs);
-        MaxMetricPoints = Read(configuration, ViewerSettings.MaxMetricPoints, MaxMetricPoints);
-        MaxAttributes = Read(configuration, ViewerSettings.MaxAttributes, MaxAttributes);
-        MaxAttributeLength = Read(configuration, ViewerSettings.MaxAttributeLength, MaxAttributeLength);
+        MaxSpans = ViewerSettings.MaxSpans.PositiveInt(configuration);
+        MaxTraces = ViewerSettings.MaxTraces.PositiveInt(configuration);
+        MaxLogs = ViewerSettings.MaxLogs.PositiveInt(configuration);
+        MaxMetricPoints = ViewerSettings.MaxMetricPoints.PositiveInt(configuration);
+        MaxAttributes = ViewerSettings.MaxAttributes.PositiveInt(configuration);
+        MaxAttributeLength = ViewerSettings.MaxAttributeLength.PositiveInt(configuration);
     }
-
-    private static int Read(IConfiguration configuration, Setting setting, int fallback) =>
-        configuration[setting.Key] is not { Length: > 0 } text ? fallback
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : -1;
 }
 
-/// <summary>Rejects limits below 1, naming the key and environment variable.</summary>
+/// <summary>Rejects limits below 1 set in code (configuration is checked as it is read), naming the key and environment variable.</summary>
 public sealed class StoreLimitsValidator : IValidateOptions<StoreLimits>
 {
     /// <inheritdoc />

@@ -70,10 +70,10 @@ public sealed class ProxyServer : IAsyncDisposable
             ["security:oidc_issuer"] = issuer.Issuer,
             ["admin:database_url"] = databaseUrl,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout_ms"] = "500",
-            ["proxy:control_poll_ms"] = "100",
-            ["proxy:session_flush_ms"] = "200",
-            ["proxy:namespace_refresh_ms"] = "200",
+            ["backends:health_timeout"] = "500ms",
+            ["proxy:control_poll_interval"] = "100ms",
+            ["proxy:session_flush_interval"] = "200ms",
+            ["proxy:namespace_refresh_interval"] = "200ms",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

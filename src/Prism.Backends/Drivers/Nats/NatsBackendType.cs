@@ -12,7 +12,10 @@ public sealed class NatsBackendType : BackendType
 {
     /// <summary>NATS server of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_NATS_URL", "backends:nats:url", "nats://127.0.0.1:4222",
-        "NATS server of the 'nats' instance (JetStream enabled for durable topics).");
+        "NATS server of the 'nats' instance (JetStream enabled for durable topics).")
+    {
+        Secret = true,
+    };
 
     /// <inheritdoc />
     public override string Name => "nats";
@@ -33,7 +36,7 @@ public sealed class NatsBackendType : BackendType
 
     /// <inheritdoc />
     public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
 
     /// <inheritdoc />
     public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayUrl(Url(spec));

@@ -12,7 +12,10 @@ public sealed class PostgresBackendType : BackendType
 {
     /// <summary>PostgreSQL of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_POSTGRES_URL", "backends:postgres:url", "postgres://prism@127.0.0.1:5432/prism",
-        "PostgreSQL of the 'postgres' instance: postgres://user:pass@host:port/db or an Npgsql connection string.");
+        "PostgreSQL of the 'postgres' instance: postgres://user:pass@host:port/db or an Npgsql connection string.")
+    {
+        Secret = true,
+    };
 
     /// <inheritdoc />
     public override string Name => "postgres";
@@ -35,7 +38,7 @@ public sealed class PostgresBackendType : BackendType
 
     /// <inheritdoc />
     public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
 
     /// <inheritdoc />
     public override string Endpoint(BackendInstanceSpec spec) => PostgresConnectionString.Display(Parse(spec));

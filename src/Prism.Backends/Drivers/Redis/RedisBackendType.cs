@@ -12,7 +12,10 @@ public sealed class RedisBackendType : BackendType
 {
     /// <summary>Redis endpoint of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_REDIS_URL", "backends:redis:url", "127.0.0.1:6379",
-        "Redis endpoint of the 'redis' instance, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port.");
+        "Redis endpoint of the 'redis' instance, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port.")
+    {
+        Secret = true,
+    };
 
     /// <inheritdoc />
     public override string Name => "redis";
@@ -33,7 +36,7 @@ public sealed class RedisBackendType : BackendType
 
     /// <inheritdoc />
     public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = configuration.Value(UrlSetting) }, BackendSource.Config);
+        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
 
     /// <inheritdoc />
     public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayRedis(Configuration(spec));
