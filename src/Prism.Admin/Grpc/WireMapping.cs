@@ -180,6 +180,7 @@ internal static class WireMapping
             Type = c.Backend.Type.Name,
             Endpoint = c.Backend.Endpoint,
             Source = c.Backend.Spec.Source == BackendSource.Config ? "config" : "api",
+            Capabilities = { c.Backend.Type.Capabilities.Order(StringComparer.Ordinal) },
         },
         Health = c.Health switch
         {

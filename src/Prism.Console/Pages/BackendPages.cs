@@ -45,11 +45,11 @@ internal static class BackendPages
             return html.Append(Failure(result.Failure)).Append("</section>").ToString();
         }
 
-        html.Append("<table><thead><tr><th>backend</th><th>type</th><th>endpoint</th><th>capabilities</th><th>health</th><th>latency</th><th>error</th><th>checked (UTC)</th></tr></thead><tbody>");
+        html.Append("<table><thead><tr><th>backend</th><th>type</th><th>source</th><th>endpoint</th><th>capabilities</th><th>health</th><th>latency</th><th>error</th><th>checked (UTC)</th></tr></thead><tbody>");
         foreach (var s in response.Statuses)
         {
             var health = s.Health.ToString().ToUpperInvariant();
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-backend=\"{E(s.Backend?.Name)}\"><td><strong>{E(s.Backend?.Name)}</strong></td><td>{E(s.Backend?.Type)}</td>")
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-backend=\"{E(s.Backend?.Name)}\"><td><strong>{E(s.Backend?.Name)}</strong></td><td>{E(s.Backend?.Type)}</td><td>{E(s.Backend?.Source)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"mono\">{E(s.Backend?.Endpoint)}</td><td>{E(string.Join(", ", s.Backend?.Capabilities ?? []))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"{health}\" data-health=\"{health}\">{health}</td><td>{s.LatencyMicros / 1000.0:0.##} ms</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(s.Error)}</td><td class=\"mono\">{Time(s.CheckedAt)}</td></tr>");

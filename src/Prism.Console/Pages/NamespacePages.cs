@@ -73,11 +73,12 @@ internal static class NamespacePages
             return html.Append(Failure(result.Failure)).Append("</div>").ToString();
         }
 
-        html.Append("<table><thead><tr><th>name</th><th>description</th><th>patterns</th><th>backends</th><th>access groups</th>")
+        html.Append("<table><thead><tr><th>name</th><th>description</th><th>patterns</th><th>slots</th><th>access groups</th>")
             .Append("<th>version</th><th>created by</th><th>updated (UTC)</th><th></th></tr></thead><tbody>");
         foreach (var ns in response.Namespaces)
         {
-            var backends = string.Join(", ", ns.Backends.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{b.Key}→{b.Value}"));
+            var backends = string.Join(", ", ns.Slots.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .SelectMany(p => p.Value.Bindings.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => $"{p.Key}.{b.Key}→{b.Value}")));
             html.Append(CultureInfo.InvariantCulture, $"<tr data-namespace=\"{E(ns.Name)}\"><td><strong>{E(ns.Name)}</strong></td><td>{E(ns.Description)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(string.Join(", ", ns.Patterns))}</td><td>{E(backends)}</td><td>{E(string.Join(", ", ns.AccessGroups))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{ns.Version}</td><td>{E(ns.CreatedBy)}</td><td class=\"mono\">{Time(ns.UpdatedAt ?? ns.CreatedAt)}</td><td>")
