@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace Prism.Admin;
 
 /// <summary>The admin module's ActivitySource and Meter (both named <see cref="Name"/>).</summary>
-public static class AdminTelemetry
+internal static class AdminTelemetry
 {
     /// <summary>Name of the ActivitySource and the Meter.</summary>
     public const string Name = "Prism.Admin";

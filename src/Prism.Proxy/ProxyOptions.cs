@@ -4,7 +4,7 @@ using Prism.Hosting.Settings;
 namespace Prism.Proxy;
 
 /// <summary>The proxy's limits and intervals, read once at start from <see cref="ProxySettings"/>.</summary>
-public sealed record ProxyOptions(
+internal sealed record ProxyOptions(
     string ProxyId,
     int MaxKeyBytes,
     int MaxValueBytes,

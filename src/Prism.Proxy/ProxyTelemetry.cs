@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Prism.Proxy;
 
 /// <summary>ActivitySource and Meter names of the data proxy; hosts add them to their OpenTelemetry pipelines.</summary>
-public static class ProxyTelemetry
+internal static class ProxyTelemetry
 {
     /// <summary>Name of the ActivitySource (one span per data-plane call) and of the Meter.</summary>
     public const string Name = "Prism.Proxy";

@@ -8,7 +8,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Apply;
 
 /// <summary>What an apply did to one resource.</summary>
-public sealed record ApplyOutcome(string Kind, string Name, string Action, long Version)
+internal sealed record ApplyOutcome(string Kind, string Name, string Action, long Version)
 {
     /// <summary>Action of a new resource.</summary>
     public const string Created = "created";
@@ -25,7 +25,7 @@ public sealed record ApplyOutcome(string Kind, string Name, string Action, long 
 /// new or changed backend's connection tried) before anything is stored, then every change commits in
 /// one transaction with one audit entry per changed resource — or nothing does.
 /// </summary>
-public sealed class DeclarativeApply(IControlStore store, BackendInstanceCatalog backends, NamespaceCatalog namespaces, AuditEntries audit)
+internal sealed class DeclarativeApply(IControlStore store, BackendInstanceCatalog backends, NamespaceCatalog namespaces, AuditEntries audit)
 {
     /// <summary>Validates everything, then stores every change unless <paramref name="validateOnly"/>.</summary>
     /// <exception cref="ApplyItemException">The first resource refused, naming it.</exception>
@@ -142,4 +142,4 @@ public sealed class DeclarativeApply(IControlStore store, BackendInstanceCatalog
 }
 
 /// <summary>One resource of an apply was refused; the status is the inner failure's, the message names the resource.</summary>
-public sealed class ApplyItemException(string kind, string name, Exception inner) : Exception($"{kind} '{name}': {inner.Message}", inner);
+internal sealed class ApplyItemException(string kind, string name, Exception inner) : Exception($"{kind} '{name}': {inner.Message}", inner);

@@ -4,7 +4,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Audit;
 
 /// <summary>Builds audit records (RFC-010 fields) from a call.</summary>
-public sealed class AuditEntries(TimeProvider time)
+internal sealed class AuditEntries(TimeProvider time)
 {
     /// <summary>The record of a call that succeeded.</summary>
     public AuditRecord Success(AdminCaller caller) => For(caller, success: true, "OK", error: null);

@@ -5,7 +5,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Audit;
 
 /// <summary>Reads the audit trail, optionally following it as new entries are written by any process.</summary>
-public sealed class AuditReader(IControlStore store, TimeProvider time)
+internal sealed class AuditReader(IControlStore store, TimeProvider time)
 {
     /// <summary>How often a following reader polls the store.</summary>
     public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);

@@ -8,7 +8,7 @@ namespace Prism.Admin.Audit;
 /// waits until its entry is durable, but entries that arrive together share one transaction,
 /// so a busy server pays one disk flush per batch instead of one per call.
 /// </summary>
-public sealed class AuditWriter : IAsyncDisposable
+internal sealed class AuditWriter : IAsyncDisposable
 {
     private const int MaxBatch = 512;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });

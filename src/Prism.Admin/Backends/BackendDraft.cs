@@ -4,7 +4,7 @@ namespace Prism.Admin.Backends;
 /// A backend instance as a create, update or apply request describes it. On update an empty value in
 /// <see cref="Secrets"/> removes that secret and a key left out keeps its stored value.
 /// </summary>
-public sealed record BackendDraft(
+internal sealed record BackendDraft(
     string Name,
     string Type,
     string Description,
@@ -14,5 +14,5 @@ public sealed record BackendDraft(
     long Version);
 
 /// <summary>The instance could not be reached with its settings (FAILED_PRECONDITION); nothing was stored.</summary>
-public sealed class BackendConnectionException(string name, string reason)
+internal sealed class BackendConnectionException(string name, string reason)
     : Exception($"backend '{name}': connection test failed: {reason}");

@@ -14,7 +14,7 @@ namespace Prism.Admin.Backends;
 /// API. A create or update tries the connection before anything is stored; secret values never leave
 /// this class except towards the store and the connection test.
 /// </summary>
-public sealed class BackendInstanceCatalog(IControlStore store, BackendDrivers drivers, BackendHealthChecker health, AuditEntries audit, TimeProvider time)
+internal sealed class BackendInstanceCatalog(IControlStore store, BackendDrivers drivers, BackendHealthChecker health, AuditEntries audit, TimeProvider time)
 {
     private const string Resource = "backend";
 
@@ -283,5 +283,5 @@ public sealed class BackendInstanceCatalog(IControlStore store, BackendDrivers d
 }
 
 /// <summary>The instance is defined by the configuration and cannot be changed through the API (FAILED_PRECONDITION).</summary>
-public sealed class BackendConfiguredException(string name)
+internal sealed class BackendConfiguredException(string name)
     : Exception($"backend '{name}' is defined by the configuration of this admin (config file or PRISM_* settings): change it there");

@@ -5,7 +5,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Backends;
 
 /// <summary>A backend instance as the admin API shows it: no secret values, only which secrets are set.</summary>
-public sealed record BackendView(
+internal sealed record BackendView(
     string Name,
     BackendType Type,
     string Endpoint,

@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 namespace Prism.Admin.Calls;
 
 /// <summary>Per-actor request budget (token bucket refilled each minute); RESOURCE_EXHAUSTED past it.</summary>
-public sealed class ActorRateLimiter(int requestsPerMinute) : IDisposable
+internal sealed class ActorRateLimiter(int requestsPerMinute) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(actor =>
         RateLimitPartition.GetTokenBucketLimiter(actor, _ => new TokenBucketRateLimiterOptions

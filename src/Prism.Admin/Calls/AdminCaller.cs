@@ -7,7 +7,7 @@ namespace Prism.Admin.Calls;
 /// and audits) and the domain services (which name the resource and commit the audit entry
 /// with their mutation). Free of gRPC types.
 /// </summary>
-public sealed class AdminCaller(PrismPrincipal? principal, string requestId, string operation)
+internal sealed class AdminCaller(PrismPrincipal? principal, string requestId, string operation)
 {
     /// <summary>Actor name used when no token could be validated.</summary>
     public const string Anonymous = "anonymous";

@@ -1,7 +1,7 @@
 namespace Prism.Admin.Calls;
 
 /// <summary>A request field is invalid (INVALID_ARGUMENT). The message names the field.</summary>
-public sealed class AdminValidationException(string field, string problem) : Exception($"{field}: {problem}")
+internal sealed class AdminValidationException(string field, string problem) : Exception($"{field}: {problem}")
 {
     /// <summary>The offending field, for example <c>namespace.name</c>.</summary>
     public string Field { get; } = field;

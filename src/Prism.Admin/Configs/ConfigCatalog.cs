@@ -9,7 +9,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Configs;
 
 /// <summary>Config use cases. Content is validated as its format and never written to the audit trail.</summary>
-public sealed class ConfigCatalog(IControlStore store, AuditEntries audit, TimeProvider time)
+internal sealed class ConfigCatalog(IControlStore store, AuditEntries audit, TimeProvider time)
 {
     private const string Resource = "config";
 

@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Prism.Admin.Configs;
 
 /// <summary>Checks that a config document parses as its declared format.</summary>
-public static class ConfigContent
+internal static class ConfigContent
 {
     /// <summary>Throws <see cref="AdminValidationException"/> naming the line when the content does not parse.</summary>
     public static void Validate(string format, string content)

@@ -14,7 +14,7 @@ namespace Prism.Admin.Grpc;
 /// then exactly one audit entry (success, failure or denial) and the mapping of domain
 /// failures to gRPC status codes.
 /// </summary>
-public sealed partial class AdminCallInterceptor(
+internal sealed partial class AdminCallInterceptor(
     BearerAuthenticator authenticator,
     ActorRateLimiter rateLimiter,
     AuditWriter auditWriter,

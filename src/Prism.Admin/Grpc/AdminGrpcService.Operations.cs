@@ -5,7 +5,7 @@ using Prism.Admin.V1;
 
 namespace Prism.Admin.Grpc;
 
-public sealed partial class AdminGrpcService
+internal sealed partial class AdminGrpcService
 {
     public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
     {

@@ -16,7 +16,7 @@ namespace Prism.Admin.Grpc;
 /// mapping of failures to status codes happen in <see cref="AdminCallInterceptor"/>, the rules in
 /// the domain services.
 /// </summary>
-public sealed partial class AdminGrpcService(
+internal sealed partial class AdminGrpcService(
     NamespaceCatalog namespaces,
     ConfigCatalog configs,
     SessionDirectory sessions,

@@ -4,7 +4,7 @@ using Prism.Admin.Calls;
 namespace Prism.Admin.Namespaces;
 
 /// <summary>Rules for the free-form labels of namespaces and configs.</summary>
-public static partial class Labels
+internal static partial class Labels
 {
     /// <summary>Most labels one resource may carry.</summary>
     public const int MaxCount = 64;

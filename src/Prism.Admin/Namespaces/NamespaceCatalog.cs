@@ -8,7 +8,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Namespaces;
 
 /// <summary>Namespace use cases: validation, slot bindings, ownership fields, versioning and the audit entry of each change.</summary>
-public sealed class NamespaceCatalog(IControlStore store, AuditEntries audit, BackendInstanceCatalog backends, TimeProvider time)
+internal sealed class NamespaceCatalog(IControlStore store, AuditEntries audit, BackendInstanceCatalog backends, TimeProvider time)
 {
     private const string Resource = "namespace";
 

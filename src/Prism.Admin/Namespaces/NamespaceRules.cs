@@ -7,7 +7,7 @@ using Prism.Backends.Types;
 namespace Prism.Admin.Namespaces;
 
 /// <summary>What a valid namespace looks like. Every problem names the field.</summary>
-public static partial class NamespaceRules
+internal static partial class NamespaceRules
 {
     /// <summary>Data patterns a namespace can offer.</summary>
     public static IReadOnlyList<string> KnownPatterns { get; } = [.. Patterns.All.Select(p => p.Name)];

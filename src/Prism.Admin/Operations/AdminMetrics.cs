@@ -5,10 +5,10 @@ using Prism.ControlStore;
 namespace Prism.Admin.Operations;
 
 /// <summary>A named value for GetMetrics.</summary>
-public sealed record AdminMetric(string Name, double Value, IReadOnlyDictionary<string, string>? Labels = null);
+internal sealed record AdminMetric(string Name, double Value, IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>Counts from the store and this process, for GetMetrics.</summary>
-public sealed class AdminMetrics(IControlStore store)
+internal sealed class AdminMetrics(IControlStore store)
 {
     private const int PageSize = 1000;
 

@@ -5,7 +5,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Operations;
 
 /// <summary>Maintenance mode and drain: state in the store that every proxy obeys.</summary>
-public sealed class ControlPlane(IControlStore store, AuditEntries audit, TimeProvider time)
+internal sealed class ControlPlane(IControlStore store, AuditEntries audit, TimeProvider time)
 {
     /// <summary>Seconds a drain waits when the request says 0.</summary>
     public const int DefaultDrainSeconds = 30;

@@ -5,7 +5,7 @@ using Prism.ControlStore;
 namespace Prism.Admin.Operations;
 
 /// <summary>Sessions the proxies report, and their termination.</summary>
-public sealed class SessionDirectory(IControlStore store, AuditEntries audit)
+internal sealed class SessionDirectory(IControlStore store, AuditEntries audit)
 {
     private const string Resource = "session";
 

@@ -9,7 +9,7 @@ namespace Prism.Admin.Paging;
 /// Opaque, HMAC-signed page tokens: a client can hand back only what the server issued,
 /// for the same list. A tampered or foreign token is INVALID_ARGUMENT.
 /// </summary>
-public sealed class PageCursor(byte[] key)
+internal sealed class PageCursor(byte[] key)
 {
     /// <summary>Page size when the request says 0.</summary>
     public const int DefaultPageSize = 50;

@@ -6,7 +6,7 @@ namespace Prism.Proxy.Control;
 /// The maintenance and drain state this proxy obeys, as last read from the control store.
 /// Read on every call, written only by <see cref="ControlStateMonitor"/>.
 /// </summary>
-public sealed class ControlStateCache
+internal sealed class ControlStateCache
 {
     private volatile ControlState _current = new(MaintenanceState.Off, DrainState.Off);
 

@@ -11,7 +11,7 @@ namespace Prism.Proxy.Control;
 /// so every proxy sharing the store obeys an operator within one interval. Entering maintenance ends
 /// open streams; a drain past its deadline closes every session.
 /// </summary>
-public sealed partial class ControlStateMonitor(
+internal sealed partial class ControlStateMonitor(
     IControlStateSource store,
     ControlStateCache cache,
     SessionRegistry sessions,

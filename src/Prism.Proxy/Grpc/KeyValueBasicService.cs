@@ -5,7 +5,7 @@ using Prism.Proxy.Operations;
 namespace Prism.Proxy.Grpc;
 
 /// <summary><c>prism.interfaces.keyvalue.KeyValueBasicInterface</c>: translation only.</summary>
-public sealed class KeyValueBasicService(KeyValueOperations operations) : KeyValueBasicInterface.KeyValueBasicInterfaceBase
+internal sealed class KeyValueBasicService(KeyValueOperations operations) : KeyValueBasicInterface.KeyValueBasicInterfaceBase
 {
     private static readonly SetResponse SetOk = new() { Success = true };
     private static readonly DeleteResponse DeleteOk = new() { Success = true };

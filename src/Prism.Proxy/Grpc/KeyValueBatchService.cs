@@ -6,7 +6,7 @@ using Prism.Proxy.Operations;
 namespace Prism.Proxy.Grpc;
 
 /// <summary><c>prism.interfaces.keyvalue.KeyValueBatchInterface</c>: translation only; one result per item, in order.</summary>
-public sealed class KeyValueBatchService(KeyValueOperations operations) : KeyValueBatchInterface.KeyValueBatchInterfaceBase
+internal sealed class KeyValueBatchService(KeyValueOperations operations) : KeyValueBatchInterface.KeyValueBatchInterfaceBase
 {
     /// <inheritdoc />
     public override async Task<BatchSetResponse> BatchSet(BatchSetRequest request, ServerCallContext context)

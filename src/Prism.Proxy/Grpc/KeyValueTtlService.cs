@@ -5,7 +5,7 @@ using Prism.Proxy.Operations;
 namespace Prism.Proxy.Grpc;
 
 /// <summary><c>prism.interfaces.keyvalue.KeyValueTTLInterface</c>: translation only.</summary>
-public sealed class KeyValueTtlService(KeyValueOperations operations) : KeyValueTTLInterface.KeyValueTTLInterfaceBase
+internal sealed class KeyValueTtlService(KeyValueOperations operations) : KeyValueTTLInterface.KeyValueTTLInterfaceBase
 {
     /// <inheritdoc />
     public override async Task<ExpireResponse> Expire(ExpireRequest request, ServerCallContext context) =>

@@ -6,7 +6,7 @@ using Prism.Proxy.Routing;
 namespace Prism.Proxy.Grpc;
 
 /// <summary>Maps data-plane refusals to gRPC statuses, and anything unexpected to INTERNAL (logged).</summary>
-public sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorInterceptor> logger) : Interceptor
+internal sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorInterceptor> logger) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(

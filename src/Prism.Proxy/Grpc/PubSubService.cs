@@ -6,7 +6,7 @@ using Prism.Proxy.Operations;
 namespace Prism.Proxy.Grpc;
 
 /// <summary><c>prism.interfaces.pubsub.PubSubBasicInterface</c>: translation only.</summary>
-public sealed class PubSubService(PubSubOperations operations) : PubSubBasicInterface.PubSubBasicInterfaceBase
+internal sealed class PubSubService(PubSubOperations operations) : PubSubBasicInterface.PubSubBasicInterfaceBase
 {
     /// <inheritdoc />
     public override async Task<PublishResponse> Publish(PublishRequest request, ServerCallContext context) =>

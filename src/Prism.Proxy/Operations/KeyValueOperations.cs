@@ -8,7 +8,7 @@ namespace Prism.Proxy.Operations;
 /// Key-value calls of the data plane, free of gRPC: route, check limits, call the namespace's driver
 /// and count the call on its session. Refusals are <see cref="DataPlaneException"/>s.
 /// </summary>
-public sealed class KeyValueOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
+internal sealed class KeyValueOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
     // A century: longer times to live are stored as this.
     private const long MaxTtlSeconds = 100L * 365 * 24 * 3600;

@@ -11,7 +11,7 @@ namespace Prism.Proxy.Operations;
 /// A subscription opened through the data plane: the driver's subscription tied to its session, which
 /// can end it (termination, maintenance, drain, shutdown). Read it once, then dispose it.
 /// </summary>
-public sealed class LiveSubscription : IAsyncDisposable
+internal sealed class LiveSubscription : IAsyncDisposable
 {
     private readonly IPubSubSubscription _subscription;
     private readonly DataPlaneRoute _route;

@@ -9,7 +9,7 @@ namespace Prism.Proxy.Operations;
 /// cancels, the driver ends it (unsubscribe), or the session ends it (termination, maintenance,
 /// drain, shutdown); a lagging subscriber is refused with RESOURCE_EXHAUSTED.
 /// </summary>
-public sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
+internal sealed class PubSubOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
     /// <summary>
     /// Publishes a message and returns its id. The message carries the caller's context (identity,

@@ -8,7 +8,7 @@ namespace Prism.Proxy.Routing;
 /// Reads the stored backend instances every <see cref="ProxyOptions.NamespaceRefreshInterval"/>, so every
 /// proxy sharing the store picks up a new, changed or deleted instance without a restart.
 /// </summary>
-public sealed partial class BackendRefresher(BackendDrivers backends, ProxyOptions options, TimeProvider time, ILogger<BackendRefresher> logger) : BackgroundService
+internal sealed partial class BackendRefresher(BackendDrivers backends, ProxyOptions options, TimeProvider time, ILogger<BackendRefresher> logger) : BackgroundService
 {
     private bool _storeDown;
 

@@ -1,7 +1,7 @@
 namespace Prism.Proxy.Routing;
 
 /// <summary>Why a data-plane call was refused; the gRPC layer maps each to its status code.</summary>
-public enum DataPlaneFailure
+internal enum DataPlaneFailure
 {
     /// <summary>No token, or the token was rejected (UNAUTHENTICATED).</summary>
     Unauthenticated,
@@ -26,7 +26,7 @@ public enum DataPlaneFailure
 }
 
 /// <summary>A data-plane call refused with a message that is safe to return to the client.</summary>
-public sealed class DataPlaneException(DataPlaneFailure failure, string message, Exception? innerException = null)
+internal sealed class DataPlaneException(DataPlaneFailure failure, string message, Exception? innerException = null)
     : Exception(message, innerException)
 {
     /// <summary>The kind of refusal.</summary>

@@ -9,13 +9,13 @@ using Prism.Security.Tokens;
 namespace Prism.Proxy.Routing;
 
 /// <summary>Where a call goes: its namespace, session and the backend instance in the primary slot of the call's pattern.</summary>
-public sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, BackendInstance Backend);
+internal sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, BackendInstance Backend);
 
 /// <summary>
 /// The checks every data-plane call passes, in order: token, maintenance, namespace metadata,
 /// namespace, access groups, the namespace's request quota, session (terminated, drain), pattern offered by the namespace.
 /// </summary>
-public sealed class DataPlaneRouter(
+internal sealed class DataPlaneRouter(
     BearerAuthenticator authenticator,
     ControlStateCache control,
     NamespaceDirectory namespaces,

@@ -10,7 +10,7 @@ namespace Prism.Proxy.Routing;
 /// restart and without a store round trip on the hot path; an unknown name is looked up on every call,
 /// so a namespace created after the proxy started is usable at once.
 /// </summary>
-public sealed partial class NamespaceDirectory(INamespaceSource store, ProxyOptions options, TimeProvider time, ILogger<NamespaceDirectory> logger)
+internal sealed partial class NamespaceDirectory(INamespaceSource store, ProxyOptions options, TimeProvider time, ILogger<NamespaceDirectory> logger)
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);

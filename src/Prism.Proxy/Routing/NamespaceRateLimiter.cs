@@ -7,7 +7,7 @@ namespace Prism.Proxy.Routing;
 /// The <c>max_requests_per_second</c> quota of each namespace: a token bucket per namespace, refilled
 /// each second, in this proxy process. A quota change starts a new bucket at once.
 /// </summary>
-public sealed class NamespaceRateLimiter : IDisposable
+internal sealed class NamespaceRateLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<NamespaceRecord> _limiter = PartitionedRateLimiter.Create<NamespaceRecord, (string, int)>(record =>
     {

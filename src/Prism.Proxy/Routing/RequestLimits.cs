@@ -4,7 +4,7 @@ using Prism.ControlStore;
 namespace Prism.Proxy.Routing;
 
 /// <summary>Size limits of keys, values and batches; each refusal names the limit and its setting.</summary>
-public sealed class RequestLimits(ProxyOptions options)
+internal sealed class RequestLimits(ProxyOptions options)
 {
     /// <summary>Refuses an empty key or one longer than the key limit.</summary>
     public void CheckKey(string key, string field = "key")

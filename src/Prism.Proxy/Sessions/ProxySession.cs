@@ -8,7 +8,7 @@ namespace Prism.Proxy.Sessions;
 /// One token × namespace on this proxy: counters kept in memory (flushed to the control store by
 /// <see cref="SessionRegistry"/>), open streams, and whether an operator terminated it.
 /// </summary>
-public sealed class ProxySession
+internal sealed class ProxySession
 {
     private readonly ConcurrentDictionary<SessionStream, byte> _streams = new();
     private readonly Lock _statusLock = new();

@@ -4,7 +4,7 @@ using Prism.Proxy.Routing;
 namespace Prism.Proxy.Sessions;
 
 /// <summary>Flushes sessions every <see cref="ProxyOptions.SessionFlushInterval"/> and closes them all on shutdown.</summary>
-public sealed class SessionFlusher(SessionRegistry sessions, ProxyOptions options, TimeProvider time) : BackgroundService
+internal sealed class SessionFlusher(SessionRegistry sessions, ProxyOptions options, TimeProvider time) : BackgroundService
 {
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Prism.Proxy.Sessions;
 /// store for an earlier termination and records it there; <see cref="FlushAsync"/> writes counters,
 /// notices terminations by operators and closes idle sessions.
 /// </summary>
-public sealed partial class SessionRegistry(
+internal sealed partial class SessionRegistry(
     ISessionLedger store,
     ControlStateCache control,
     ProxyOptions options,

@@ -6,7 +6,7 @@ namespace Prism.Proxy.Sessions;
 /// One open server stream (Subscribe) of a session. The session ends it by cancelling
 /// <see cref="Ending"/> after setting <see cref="EndReason"/>, which the stream then reports to its client.
 /// </summary>
-public sealed class SessionStream : IDisposable
+internal sealed class SessionStream : IDisposable
 {
     private readonly CancellationTokenSource _ending = new();
     private readonly Action<SessionStream> _onDispose;
