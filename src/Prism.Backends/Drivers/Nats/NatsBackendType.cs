@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using Prism.Backends.Instances;
@@ -8,7 +7,8 @@ using Prism.Hosting.Settings;
 namespace Prism.Backends.Drivers.Nats;
 
 /// <summary>NATS: pub/sub, durable through JetStream; one connection per instance.</summary>
-public sealed class NatsBackendType : BackendType
+public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
+    "nats://[user:pass@]host:port of a server with JetStream enabled.")
 {
     /// <summary>NATS server of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_NATS_URL", "backends:nats:url", "nats://127.0.0.1:4222",
@@ -25,28 +25,17 @@ public sealed class NatsBackendType : BackendType
         new HashSet<string> { Backends.Capabilities.PubSubBasic, Backends.Capabilities.PubSubDurable };
 
     /// <inheritdoc />
-    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
-        [new("url", Secret: true, Required: true, "nats://[user:pass@]host:port of a server with JetStream enabled.")];
-
-    /// <inheritdoc />
     public override TelemetrySystem Telemetry { get; } = new("messaging.system", "nats");
 
     /// <inheritdoc />
-    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
+    public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayUrl(NatsUrl(spec));
 
     /// <inheritdoc />
-    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new NatsBackendConnection(NatsUrl(spec), context);
 
-    /// <inheritdoc />
-    public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayUrl(Url(spec));
-
-    /// <inheritdoc />
-    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new NatsBackendConnection(Url(spec), context);
-
-    private static string Url(BackendInstanceSpec spec)
+    private static string NatsUrl(BackendInstanceSpec spec)
     {
-        var url = spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required");
+        var url = Url(spec);
         return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "nats" or "tls" or "ws" or "wss"
             ? url
             : throw new BackendSpecException("setting 'url' is not a nats:// URL");

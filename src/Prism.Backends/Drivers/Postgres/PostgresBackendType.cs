@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Prism.Backends.Instances;
@@ -8,7 +7,8 @@ using Prism.Hosting.Settings;
 namespace Prism.Backends.Drivers.Postgres;
 
 /// <summary>PostgreSQL: key-value and pub/sub (LISTEN/NOTIFY over a message table), one connection pool per instance.</summary>
-public sealed class PostgresBackendType : BackendType
+public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
+    "postgres://user:pass@host:port/db or an Npgsql connection string.")
 {
     /// <summary>PostgreSQL of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_POSTGRES_URL", "backends:postgres:url", "postgres://prism@127.0.0.1:5432/prism",
@@ -27,18 +27,7 @@ public sealed class PostgresBackendType : BackendType
     };
 
     /// <inheritdoc />
-    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
-        [new("url", Secret: true, Required: true, "postgres://user:pass@host:port/db or an Npgsql connection string.")];
-
-    /// <inheritdoc />
     public override TelemetrySystem Telemetry { get; } = new("db.system.name", "postgresql");
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
-
-    /// <inheritdoc />
-    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
 
     /// <inheritdoc />
     public override string Endpoint(BackendInstanceSpec spec) => PostgresConnectionString.Display(Parse(spec));
@@ -50,7 +39,7 @@ public sealed class PostgresBackendType : BackendType
     {
         try
         {
-            return PostgresConnectionString.Parse(spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required"));
+            return PostgresConnectionString.Parse(Url(spec));
         }
         catch (ArgumentException e)
         {

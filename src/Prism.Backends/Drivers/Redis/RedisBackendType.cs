@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
@@ -8,7 +7,8 @@ using StackExchange.Redis;
 namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>Redis: key-value on strings, one multiplexer per instance.</summary>
-public sealed class RedisBackendType : BackendType
+public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
+    "redis://[user:pass@]host:port or host:port[,password=…] (StackExchange.Redis form).")
 {
     /// <summary>Redis endpoint of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_REDIS_URL", "backends:redis:url", "127.0.0.1:6379",
@@ -25,18 +25,7 @@ public sealed class RedisBackendType : BackendType
         new HashSet<string> { Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch };
 
     /// <inheritdoc />
-    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } =
-        [new("url", Secret: true, Required: true, "redis://[user:pass@]host:port or host:port[,password=…] (StackExchange.Redis form).")];
-
-    /// <inheritdoc />
     public override TelemetrySystem Telemetry { get; } = new("db.system.name", "redis");
-
-    /// <inheritdoc />
-    public override IReadOnlyList<Setting> ConfigurationSettings => [UrlSetting];
-
-    /// <inheritdoc />
-    public override BackendInstanceSpec DefaultInstance(IConfiguration configuration, PrismHome home) =>
-        new(Name, Name, new Dictionary<string, string> { ["url"] = UrlSetting.RequiredText(configuration) }, BackendSource.Config);
 
     /// <inheritdoc />
     public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayRedis(Configuration(spec));
@@ -48,7 +37,7 @@ public sealed class RedisBackendType : BackendType
     {
         try
         {
-            return ConnectionStrings.Redis(spec.Value("url") ?? throw new BackendSpecException("setting 'url' is required"));
+            return ConnectionStrings.Redis(Url(spec));
         }
         catch (UriFormatException)
         {
