@@ -11,7 +11,7 @@ namespace Prism.ControlStore;
 public sealed partial class ControlStore
 {
     private async Task<TRecord?> GetVersionedAsync<TRow, TRecord>(VersionedNoun<TRow, TRecord> noun, string name, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
     {
         await using var context = database.CreateContext();
         var row = await noun.Set(context).AsNoTracking().FirstOrDefaultAsync(r => r.Name == name, cancellationToken);
@@ -19,7 +19,7 @@ public sealed partial class ControlStore
     }
 
     private async Task<Page<TRecord>> ListVersionedAsync<TRow, TRecord>(VersionedNoun<TRow, TRecord> noun, PageRequest page, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
     {
         var size = PageSize(page);
         await using var context = database.CreateContext();
@@ -34,7 +34,7 @@ public sealed partial class ControlStore
     }
 
     private Task<TRecord> CreateVersionedAsync<TRow, TRecord>(VersionedNoun<TRow, TRecord> noun, TRecord record, AuditRecord audit, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
         where TRecord : IVersionedRecord
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -42,7 +42,7 @@ public sealed partial class ControlStore
     }
 
     private Task<TRecord> UpdateVersionedAsync<TRow, TRecord>(VersionedNoun<TRow, TRecord> noun, TRecord record, AuditRecord audit, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
         where TRecord : IVersionedRecord
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -51,7 +51,7 @@ public sealed partial class ControlStore
 
     /// <summary>Inside a transaction: adds <paramref name="record"/> at version 1.</summary>
     private async Task<TRecord> InsertVersionedAsync<TRow, TRecord>(ControlStoreContext context, VersionedNoun<TRow, TRecord> noun, TRecord record, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
         where TRecord : IVersionedRecord
     {
         var row = noun.ToRow(record);
@@ -63,7 +63,7 @@ public sealed partial class ControlStore
 
     /// <summary>Inside a transaction: replaces the row at <paramref name="record"/>'s version; the result has version + 1.</summary>
     private static async Task<TRecord> ReplaceVersionedAsync<TRow, TRecord>(ControlStoreContext context, VersionedNoun<TRow, TRecord> noun, TRecord record, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
         where TRecord : IVersionedRecord
     {
         var row = await FindVersionedAsync(context, noun, record.Name, record.Version, cancellationToken);
@@ -81,7 +81,7 @@ public sealed partial class ControlStore
     private Task<bool> DeleteVersionedAsync<TRow, TRecord>(
         VersionedNoun<TRow, TRecord> noun, string name, long expectedVersion, AuditRecord audit, CancellationToken cancellationToken,
         Func<ControlStoreContext, Task>? guard = null)
-        where TRow : class, IVersionedRow =>
+        where TRow : VersionedRow =>
         MutateAsync(audit, async context =>
         {
             if (guard is not null)
@@ -99,7 +99,7 @@ public sealed partial class ControlStore
     /// <summary>The tracked row at <paramref name="expectedVersion"/> (0: any version).</summary>
     private static async Task<TRow> FindVersionedAsync<TRow, TRecord>(
         ControlStoreContext context, VersionedNoun<TRow, TRecord> noun, string name, long expectedVersion, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow
+        where TRow : VersionedRow
     {
         var row = await noun.Set(context).FirstOrDefaultAsync(r => r.Name == name, cancellationToken)
             ?? throw new ResourceNotFoundException(noun.Resource, name);
@@ -109,7 +109,7 @@ public sealed partial class ControlStore
     }
 
     private static Task<long?> VersionOfAsync<TRow, TRecord>(ControlStoreContext context, VersionedNoun<TRow, TRecord> noun, string name, CancellationToken cancellationToken)
-        where TRow : class, IVersionedRow =>
+        where TRow : VersionedRow =>
         noun.Set(context).AsNoTracking().Where(r => r.Name == name).Select(r => (long?)r.Version).FirstOrDefaultAsync(cancellationToken);
 }
 
@@ -119,7 +119,7 @@ internal sealed record VersionedNoun<TRow, TRecord>(
     Func<ControlStoreContext, DbSet<TRow>> Set,
     Func<TRecord, TRow> ToRow,
     Func<TRow, TRecord> ToRecord)
-    where TRow : class, IVersionedRow;
+    where TRow : VersionedRow;
 
 /// <summary>A record stored with optimistic versioning.</summary>
 public interface IVersionedRecord

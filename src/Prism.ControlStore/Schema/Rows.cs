@@ -1,10 +1,8 @@
 namespace Prism.ControlStore.Schema;
 
 /// <summary>Row of <c>namespaces</c>; list and map columns hold JSON text.</summary>
-internal sealed class NamespaceRow : IVersionedRow
+internal sealed class NamespaceRow : VersionedRow
 {
-    public required string Name { get; set; }
-    public required string Description { get; set; }
     public required string Patterns { get; set; }
     public required string Backends { get; set; }
     public required string AccessGroups { get; set; }
@@ -12,52 +10,34 @@ internal sealed class NamespaceRow : IVersionedRow
     public long MaxKeys { get; set; }
     public long MaxValueBytes { get; set; }
     public int MaxRequestsPerSecond { get; set; }
-    public required string Labels { get; set; }
-    public long Version { get; set; }
-    public required string CreatedBy { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public required string UpdatedBy { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>Row of <c>configs</c>.</summary>
-internal sealed class ConfigRow : IVersionedRow
+internal sealed class ConfigRow : VersionedRow
 {
-    public required string Name { get; set; }
-    public required string Description { get; set; }
     public required string Format { get; set; }
     public required string Content { get; set; }
-    public required string Labels { get; set; }
-    public long Version { get; set; }
-    public required string CreatedBy { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public required string UpdatedBy { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>Row of <c>backends</c>: instances created through the admin API; settings and secrets hold JSON maps.</summary>
-internal sealed class BackendRow : IVersionedRow
+internal sealed class BackendRow : VersionedRow
 {
-    public required string Name { get; set; }
     public required string Type { get; set; }
-    public required string Description { get; set; }
     public required string Settings { get; set; }
     public required string Secrets { get; set; }
+}
+
+/// <summary>What every versioned noun's row has: its name, description, labels, version and ownership.</summary>
+internal abstract class VersionedRow
+{
+    public required string Name { get; set; }
+    public required string Description { get; set; }
     public required string Labels { get; set; }
     public long Version { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string UpdatedBy { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
-}
-
-/// <summary>A row of a versioned noun.</summary>
-internal interface IVersionedRow
-{
-    string Name { get; }
-    long Version { get; set; }
-    string CreatedBy { get; set; }
-    DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>Row of <c>sessions</c>.</summary>
