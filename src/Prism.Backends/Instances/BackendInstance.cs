@@ -1,23 +1,26 @@
-using System.Collections.Concurrent;
+using Prism.Backends.Credentials;
 using Prism.Backends.Types;
 
 namespace Prism.Backends.Instances;
 
 /// <summary>
 /// A backend instance as this process uses it: its definition, its type and, once first used, its
-/// pooled connection and one driver per pattern shared by every namespace bound to it.
+/// pooled connection and one driver per pattern shared by every namespace bound to it. An instance
+/// in dynamic credential mode also opens one connection per session (<see cref="OpenAs"/>).
 /// </summary>
-public sealed class BackendInstance : IAsyncDisposable
+public sealed class BackendInstance : IDriverSource, IAsyncDisposable
 {
-    private readonly Lazy<BackendConnection> _connection;
-    private readonly ConcurrentDictionary<string, Lazy<object?>> _drivers = new(StringComparer.Ordinal);
+    private readonly BackendContext _context;
+    private readonly DriverSet _shared;
 
     internal BackendInstance(BackendInstanceSpec spec, BackendType type, BackendContext context)
     {
         Spec = spec;
         Type = type;
         Endpoint = type.Endpoint(spec);
-        _connection = new Lazy<BackendConnection>(() => type.Open(spec, context));
+        Credentials = CredentialPolicy.Of(spec, type);
+        _context = context;
+        _shared = new DriverSet(type, () => type.Open(spec, context));
     }
 
     /// <summary>The definition, secrets included: never log it.</summary>
@@ -32,27 +35,21 @@ public sealed class BackendInstance : IAsyncDisposable
     /// <summary>Where it is, without credentials.</summary>
     public string Endpoint { get; }
 
-    /// <summary>The driver of <paramref name="pattern"/>, created on first use, or null when the type does not offer it.</summary>
-    public object? Driver(string pattern) =>
-        _drivers.GetOrAdd(pattern, p => new Lazy<object?>(() => Type.Supports(p) ? _connection.Value.CreateDriver(p) : null)).Value;
+    /// <summary>Static or dynamic credentials, with lease lifetimes.</summary>
+    public CredentialPolicy Credentials { get; }
 
-    /// <summary>A trivial round trip on the instance's connection.</summary>
-    public Task PingAsync(CancellationToken cancellation) => _connection.Value.PingAsync(cancellation);
+    /// <summary>Issues per-session credentials with the instance's (administrative) credential; null in static mode.</summary>
+    public ICredentialSource? CredentialSource => Credentials.IsDynamic ? _shared.Connection.Credentials : null;
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var driver in _drivers.Values.Where(d => d.IsValueCreated).Select(d => d.Value))
-        {
-            if (driver is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync();
-            }
-        }
+    public object? Driver(string pattern) => _shared.Driver(pattern);
 
-        if (_connection.IsValueCreated)
-        {
-            await _connection.Value.DisposeAsync();
-        }
-    }
+    /// <summary>A trivial round trip on the instance's connection.</summary>
+    public Task PingAsync(CancellationToken cancellation) => _shared.Connection.PingAsync(cancellation);
+
+    /// <summary>Drivers on a connection of their own that uses <paramref name="credential"/>; the caller disposes them.</summary>
+    public DriverSet OpenAs(SessionCredential credential) => new(Type, () => Type.OpenAs(Spec, credential, _context));
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _shared.DisposeAsync();
 }

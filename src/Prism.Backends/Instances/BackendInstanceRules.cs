@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Prism.Backends.Credentials;
 using Prism.Backends.Types;
 
 namespace Prism.Backends.Instances;
@@ -30,6 +31,7 @@ public static partial class BackendInstanceRules
         }
 
         _ = type.Endpoint(spec);
+        _ = CredentialPolicy.Of(spec, type);
         return type;
     }
 

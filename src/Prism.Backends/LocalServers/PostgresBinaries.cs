@@ -97,6 +97,22 @@ public sealed class PostgresBinaries
         return process.ExitCode == 0 ? text : throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {text}");
     }
 
+    /// <summary>
+    /// Replaces the pg_hba.conf of a new cluster: <paramref name="trustedUser"/> (the cluster's own
+    /// user) and local sockets connect without a password; every other role, per-session roles of
+    /// dynamic credentials among them, must present its password over TCP, so <c>VALID UNTIL</c> and
+    /// revocation hold as they would in production.
+    /// </summary>
+    public static void RequirePasswordsExceptFor(string dataDirectory, string trustedUser) =>
+        File.WriteAllText(Path.Combine(dataDirectory, "pg_hba.conf"), $"""
+            local all all trust
+            host all {trustedUser} 127.0.0.1/32 trust
+            host all {trustedUser} ::1/128 trust
+            host all all 127.0.0.1/32 scram-sha-256
+            host all all ::1/128 scram-sha-256
+
+            """);
+
     /// <summary>Hands <paramref name="directory"/> to the service user so the server can write there.</summary>
     public static async Task GiveToServiceUserAsync(string directory)
     {

@@ -1,3 +1,5 @@
+using Prism.Backends.Credentials;
+
 namespace Prism.Backends.Types;
 
 /// <summary>
@@ -14,6 +16,9 @@ public abstract class BackendConnection : IAsyncDisposable
     /// <c>IPubSub</c>), or null when the type does not offer the pattern. Called once per pattern.
     /// </summary>
     public abstract object? CreateDriver(string pattern);
+
+    /// <summary>Issues per-session credentials with this connection's credential; null when the type cannot.</summary>
+    public virtual ICredentialSource? Credentials => null;
 
     /// <inheritdoc />
     public virtual ValueTask DisposeAsync()

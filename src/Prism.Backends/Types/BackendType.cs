@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Prism.Backends.Credentials;
 using Prism.Backends.Instances;
 using Prism.Hosting.Settings;
 
@@ -35,6 +36,14 @@ public abstract class BackendType
 
     /// <summary>Opens the pooled client(s) of an instance; nothing is dialled until first used.</summary>
     public abstract BackendConnection Open(BackendInstanceSpec spec, BackendContext context);
+
+    /// <summary>True when instances can run in dynamic credential mode: the connection offers a <see cref="BackendConnection.Credentials"/> source and <see cref="OpenAs"/> works.</summary>
+    public virtual bool IssuesCredentials => false;
+
+    /// <summary>A connection to the instance that authenticates as one session's <paramref name="credential"/> and reaches only its namespace's data.</summary>
+    /// <exception cref="NotSupportedException">The type cannot issue credentials.</exception>
+    public virtual BackendConnection OpenAs(BackendInstanceSpec spec, SessionCredential credential, BackendContext context) =>
+        throw new NotSupportedException($"type {Name} cannot issue per-session credentials");
 
     /// <summary>True when the type offers at least the basic capability of <paramref name="pattern"/>.</summary>
     public bool Supports(string pattern) => Capabilities.Contains(pattern + ".basic");

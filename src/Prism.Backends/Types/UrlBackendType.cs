@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Prism.Backends.Credentials;
 using Prism.Backends.Instances;
 using Prism.Hosting.Settings;
 
@@ -13,7 +14,8 @@ public abstract class UrlBackendType(Setting defaultUrl, string urlDescription) 
     public const string UrlKey = "url";
 
     /// <inheritdoc />
-    public override IReadOnlyList<BackendSettingSpec> InstanceSettings { get; } = [new(UrlKey, Secret: true, Required: true, urlDescription)];
+    public override IReadOnlyList<BackendSettingSpec> InstanceSettings =>
+        IssuesCredentials ? [new(UrlKey, Secret: true, Required: true, urlDescription), .. CredentialPolicy.Settings] : [new(UrlKey, Secret: true, Required: true, urlDescription)];
 
     /// <inheritdoc />
     public override IReadOnlyList<Setting> ConfigurationSettings => [defaultUrl];

@@ -51,6 +51,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await PostgresBinaries.GiveToServiceUserAsync(folder.Path);
             await binaries.RunAsync("initdb", folder.Path, StartTimeout,
                 "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync");
+            PostgresBinaries.RequirePasswordsExceptFor(data, "postgres");
 
             for (var attempt = 1; ; attempt++)
             {

@@ -18,6 +18,23 @@ public sealed class RedisServer() : ServerProcess("redis")
         return server;
     }
 
+    /// <summary>
+    /// Production posture: the passwordless <c>default</c> user is switched off and an
+    /// administrator user (every command, key and channel) is created. Returns its configuration string.
+    /// </summary>
+    public async Task<string> RequireAuthenticationAsync()
+    {
+        const string user = "prism-admin", password = "prism-admin-password";
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Configuration))
+        {
+            var db = redis.GetDatabase();
+            await db.ExecuteAsync("ACL", "SETUSER", user, "on", ">" + password, "~*", "&*", "+@all");
+            await db.ExecuteAsync("ACL", "SETUSER", "default", "off");
+        }
+
+        return $"{Configuration},user={user},password={password}";
+    }
+
     /// <inheritdoc />
     protected override string Program() => ServerBinary.Find("redis-server", "redis-server");
 

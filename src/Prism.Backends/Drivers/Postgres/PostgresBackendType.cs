@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Prism.Backends.Credentials;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
 using Prism.Hosting.Settings;
@@ -33,7 +34,29 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
     public override string Endpoint(BackendInstanceSpec spec) => PostgresConnectionString.Display(Parse(spec));
 
     /// <inheritdoc />
-    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new PostgresConnection(Parse(spec).ConnectionString, context);
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new PostgresConnection(Parse(spec), context, PostgresScope.Shared);
+
+    /// <inheritdoc />
+    public override bool IssuesCredentials => true;
+
+    /// <summary>
+    /// The session's own pool: its role, its namespace's schema first on the search path, at most
+    /// <see cref="SessionPoolSize"/> connections (plus one LISTEN connection once it subscribes).
+    /// </summary>
+    public override BackendConnection OpenAs(BackendInstanceSpec spec, SessionCredential credential, BackendContext context)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var builder = Parse(spec);
+        builder.Username = credential.Principal;
+        builder.Password = credential.Secret;
+        builder.SearchPath = PostgresScope.SchemaOf(credential.Namespace);
+        builder.MaxPoolSize = SessionPoolSize;
+        builder.ApplicationName = "prism-session";
+        return new PostgresConnection(builder, context, PostgresScope.Namespace(credential.Namespace));
+    }
+
+    /// <summary>Connections a session's pool opens at most.</summary>
+    public const int SessionPoolSize = 4;
 
     private static NpgsqlConnectionStringBuilder Parse(BackendInstanceSpec spec)
     {
@@ -47,9 +70,14 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
         }
     }
 
-    private sealed class PostgresConnection(string connectionString, BackendContext context) : BackendConnection
+    private sealed class PostgresConnection(NpgsqlConnectionStringBuilder builder, BackendContext context, PostgresScope scope) : BackendConnection
     {
-        private readonly Lazy<NpgsqlDataSource> _pool = new(() => NpgsqlDataSource.Create(connectionString));
+        private readonly string _connectionString = builder.ConnectionString;
+        private readonly Lazy<NpgsqlDataSource> _pool = new(() => NpgsqlDataSource.Create(builder.ConnectionString));
+        private PostgresRoleCredentials? _credentials;
+
+        public override ICredentialSource Credentials =>
+            _credentials ??= new PostgresRoleCredentials(_pool.Value, new NpgsqlConnectionStringBuilder(_connectionString).Database ?? "");
 
         public override async Task PingAsync(CancellationToken cancellation)
         {
@@ -59,8 +87,8 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
 
         public override object? CreateDriver(string pattern) => pattern switch
         {
-            Patterns.KeyValue => new PostgresKeyValueStore(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresKeyValueStore>()),
-            Patterns.PubSub => new PostgresPubSub(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresPubSub>()),
+            Patterns.KeyValue => new PostgresKeyValueStore(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresKeyValueStore>(), scope),
+            Patterns.PubSub => new PostgresPubSub(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresPubSub>(), scope),
             _ => null,
         };
 

@@ -20,12 +20,13 @@ public sealed class PostgresKeyValueStore : IKeyValueStore, IAsyncDisposable
     private readonly PeriodicPurge _purge;
 
     /// <summary>Creates the driver; the table is created on first use.</summary>
-    public PostgresKeyValueStore(NpgsqlDataSource dataSource, TimeProvider time, BackendDriverOptions options, ILogger<PostgresKeyValueStore>? logger = null)
+    public PostgresKeyValueStore(NpgsqlDataSource dataSource, TimeProvider time, BackendDriverOptions options, ILogger<PostgresKeyValueStore>? logger = null,
+        PostgresScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _logger = logger ?? NullLogger<PostgresKeyValueStore>.Instance;
-        _schema = new Initialiser(CreateSchemaAsync);
+        _schema = new Initialiser((scope ?? PostgresScope.Shared).CreatesSchema ? CreateSchemaAsync : () => Task.CompletedTask);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
     }
 

@@ -28,12 +28,13 @@ internal sealed class PostgresListener : IAsyncDisposable
     public Task Completion { get; }
 
     /// <summary>Opens a connection and LISTENs; when this completes, every later NOTIFY is seen.</summary>
-    public static async Task<PostgresListener> StartAsync(NpgsqlDataSource dataSource, Func<IReadOnlyList<long>, CancellationToken, Task> deliver, CancellationToken cancellation)
+    public static async Task<PostgresListener> StartAsync(NpgsqlDataSource dataSource, string channel,
+        Func<IReadOnlyList<long>, CancellationToken, Task> deliver, CancellationToken cancellation)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellation);
         try
         {
-            await using var listen = new NpgsqlCommand(PostgresPubSubSql.Listen, connection);
+            await using var listen = new NpgsqlCommand(PostgresPubSubSql.Listen(channel), connection);
             await listen.ExecuteNonQueryAsync(cancellation);
             return new PostgresListener(connection, deliver);
         }

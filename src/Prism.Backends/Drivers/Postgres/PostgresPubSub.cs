@@ -25,6 +25,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     private readonly BackendDriverOptions _options;
     private readonly ILogger _logger;
     private readonly ActiveSubscriptions _subscriptions = new();
+    private readonly PostgresScope _scope;
     private readonly Initialiser _schema;
     private readonly PeriodicPurge _purge;
     // Ids a little below the highest seen may still commit (concurrent publishers): catch-up looks back this far.
@@ -38,14 +39,16 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     private long? _highestSeen;
 
     /// <summary>Creates the driver; the table is created and LISTEN started on first use.</summary>
-    public PostgresPubSub(NpgsqlDataSource dataSource, TimeProvider time, BackendDriverOptions options, ILogger<PostgresPubSub>? logger = null)
+    public PostgresPubSub(NpgsqlDataSource dataSource, TimeProvider time, BackendDriverOptions options, ILogger<PostgresPubSub>? logger = null,
+        PostgresScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _time = time;
         _options = options;
         _logger = logger ?? NullLogger<PostgresPubSub>.Instance;
-        _schema = new Initialiser(CreateSchemaAsync);
+        _scope = scope ?? PostgresScope.Shared;
+        _schema = new Initialiser(_scope.CreatesSchema ? CreateSchemaAsync : () => Task.CompletedTask);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
     }
 
@@ -63,6 +66,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
             var carried = context?.Normalised() ?? MessageContext.Empty;
             await using var command = _dataSource.CreateCommand(Publish);
             command.Parameters.AddWithValue("ns", @namespace);
+            command.Parameters.AddWithValue("channel", _scope.Channel);
             command.Parameters.AddWithValue("topic", topic);
             command.Parameters.AddWithValue("payload", NpgsqlDbType.Bytea, payload.ToArray());
             command.Parameters.AddWithValue("metadata", JsonSerializer.Serialize(metadata ?? new Dictionary<string, string>()));
@@ -141,7 +145,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
                 return 0;
             }
 
-            var listener = await PostgresListener.StartAsync(_dataSource, DeliverAsync, cancellation);
+            var listener = await PostgresListener.StartAsync(_dataSource, _scope.Channel, DeliverAsync, cancellation);
             var caughtUp = 0;
             try
             {

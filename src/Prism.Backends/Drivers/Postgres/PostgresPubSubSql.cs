@@ -36,16 +36,17 @@ internal static class PostgresPubSubSql
         END $$;
         """;
 
-    public const string Publish = $"""
+    public const string Publish = """
         WITH m AS (
             INSERT INTO prism_pubsub_messages (namespace, topic, payload, metadata, published_at,
                 publisher_subject, publisher_client_id, session_id, context_namespace, traceparent, tracestate)
             VALUES (@ns, @topic, @payload, @metadata, @at, @subject, @client_id, @session_id, @context_namespace, @traceparent, @tracestate)
             RETURNING id)
-        SELECT id, pg_notify('{Channel}', id::text) FROM m
+        SELECT id, pg_notify(@channel, id::text) FROM m
         """;
 
-    public const string Listen = $"LISTEN {Channel}";
+    /// <summary>LISTEN on <paramref name="channel"/>, a name of this assembly (quoted as an identifier).</summary>
+    public static string Listen(string channel) => $"LISTEN \"{channel.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     public const string HighestId = "SELECT coalesce(max(id), 0) FROM prism_pubsub_messages";
 

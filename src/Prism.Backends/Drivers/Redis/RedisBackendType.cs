@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Prism.Backends.Credentials;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
 using Prism.Hosting.Settings;
@@ -31,7 +32,24 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
     public override string Endpoint(BackendInstanceSpec spec) => ConnectionStrings.DisplayRedis(Configuration(spec));
 
     /// <inheritdoc />
-    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new RedisConnection(Configuration(spec), context);
+    public override BackendConnection Open(BackendInstanceSpec spec, BackendContext context) => new RedisConnection(Options(spec), context);
+
+    /// <inheritdoc />
+    public override bool IssuesCredentials => true;
+
+    /// <summary>The session's own multiplexer (one interactive connection, no subscription connection), authenticated as its ACL user.</summary>
+    public override BackendConnection OpenAs(BackendInstanceSpec spec, SessionCredential credential, BackendContext context)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var options = Options(spec);
+        options.User = credential.Principal;
+        options.Password = credential.Secret;
+        // The user may not subscribe, read the configuration or list clients: do not ask.
+        options.ConfigurationChannel = "";
+        options.SetClientLibrary = false;
+        options.CommandMap = CommandMap.Create(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "CONFIG", "CLIENT LIST", "SENTINEL"], available: false);
+        return new RedisConnection(options, context);
+    }
 
     private static string Configuration(BackendInstanceSpec spec)
     {
@@ -45,9 +63,24 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
         }
     }
 
-    private sealed class RedisConnection(string configuration, BackendContext context) : BackendConnection
+    private static ConfigurationOptions Options(BackendInstanceSpec spec)
     {
-        private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectAsync(configuration, context));
+        try
+        {
+            return ConfigurationOptions.Parse(Configuration(spec));
+        }
+        catch (ArgumentException)
+        {
+            throw new BackendSpecException("setting 'url' is not a valid Redis configuration");
+        }
+    }
+
+    private sealed class RedisConnection(ConfigurationOptions options, BackendContext context) : BackendConnection
+    {
+        private readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectAsync(options, context));
+        private RedisAclCredentials? _credentials;
+
+        public override ICredentialSource Credentials => _credentials ??= new RedisAclCredentials(() => _redis.Value);
 
         public override async Task PingAsync(CancellationToken cancellation)
         {
@@ -74,18 +107,8 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
             await base.DisposeAsync();
         }
 
-        private static async Task<ConnectionMultiplexer> ConnectAsync(string configuration, BackendContext context)
+        private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, BackendContext context)
         {
-            ConfigurationOptions options;
-            try
-            {
-                options = ConfigurationOptions.Parse(configuration);
-            }
-            catch (ArgumentException)
-            {
-                throw new BackendSpecException("setting 'url' is not a valid Redis configuration");
-            }
-
             options.AbortOnConnectFail = false;
             options.ConnectTimeout = (int)context.ConnectTimeout.TotalMilliseconds;
             options.ClientName = "prism";

@@ -25,8 +25,11 @@ public sealed class RedisKeyValueStore(Func<Task<IConnectionMultiplexer>> redis,
     };
 
     /// <summary>The Redis key that holds <paramref name="key"/> of <paramref name="namespace"/>.</summary>
-    public static RedisKey KeyOf(string @namespace, string key) =>
-        string.Create(CultureInfo.InvariantCulture, $"prism:{@namespace.Length}:{@namespace}:{key}");
+    public static RedisKey KeyOf(string @namespace, string key) => KeyPrefix(@namespace) + key;
+
+    /// <summary>What every Redis key of <paramref name="namespace"/> starts with; the length keeps <c>a:b</c> + <c>c</c> apart from <c>a</c> + <c>b:c</c>.</summary>
+    public static string KeyPrefix(string @namespace) =>
+        string.Create(CultureInfo.InvariantCulture, $"prism:{@namespace.Length}:{@namespace}:");
 
     /// <inheritdoc />
     public Task SetAsync(string @namespace, string key, ReadOnlyMemory<byte> value, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellation) =>

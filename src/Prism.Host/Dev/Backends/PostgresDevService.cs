@@ -43,6 +43,7 @@ public sealed class PostgresDevService(NpgsqlConnectionStringBuilder target) : B
         await PostgresBinaries.GiveToServiceUserAsync(parent);
         await PostgresBinaries.Find().RunAsync("initdb", parent, InitTimeout,
             "-D", data, "-U", target.Username ?? "prism", "--auth=trust", "--encoding=UTF8", "--no-locale");
+        PostgresBinaries.RequirePasswordsExceptFor(data, target.Username ?? "prism");
     }
 
     /// <summary>

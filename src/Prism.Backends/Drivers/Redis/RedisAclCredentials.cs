@@ -1,0 +1,83 @@
+using Prism.Backends.Credentials;
+using StackExchange.Redis;
+
+namespace Prism.Backends.Drivers.Redis;
+
+/// <summary>
+/// Per-session Redis ACL users, created with the instance's credential (it needs the <c>@admin</c>
+/// ACL commands). A session user reaches only its namespace's keys (<c>~prism:{len}:{ns}:*</c>, the
+/// prefix every redis driver writes under), no pub/sub channel, and only the commands the data
+/// patterns send. Redis has no expiry for ACL users: the lease sweep removes those of dead sessions.
+/// </summary>
+internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redis) : ICredentialSource
+{
+    /// <summary>Prefix of every session user.</summary>
+    public const string UserPrefix = "prism-s-";
+
+    /// <summary>What a session user may run: the key-value and stream commands, and what the client sends when it connects.</summary>
+    public static readonly string[] Commands =
+    [
+        "+ping", "+echo", "+hello", "+acl|whoami", "+client|setname", "+client|id", "+info", "+cluster|slots", "+cluster|nodes", "+cluster|shards",
+        "+readonly", "+asking", "+select", "+multi", "+exec", "+discard",
+        "+get", "+set", "+del", "+unlink", "+exists", "+expire", "+pexpire", "+ttl", "+pttl", "+persist", "+mget", "+mset",
+        "+xadd", "+xreadgroup", "+xread", "+xack", "+xautoclaim", "+xclaim", "+xgroup", "+xpending", "+xrange", "+xrevrange", "+xdel", "+xlen", "+xinfo", "+xtrim",
+    ];
+
+    /// <inheritdoc />
+    public async Task<SessionCredential> IssueAsync(CredentialRequest request, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var user = UserPrefix + request.LeaseId;
+        var secret = CredentialNames.NewSecret();
+        // One command: the user exists complete with its rules, or not at all.
+        object[] arguments =
+        [
+            "SETUSER", user, "reset", "on", ">" + secret, "~" + RedisKeyValueStore.KeyPrefix(request.Namespace) + "*", "resetchannels", "-@all", .. Commands,
+        ];
+        await RunAsync(db => db.ExecuteAsync("ACL", arguments), "issue", secret, cancellation);
+        return new SessionCredential(user, secret, request.Namespace);
+    }
+
+    /// <summary>Redis users do not expire: renewing checks that the user still exists.</summary>
+    public async Task RenewAsync(string principal, DateTimeOffset expiresAt, CancellationToken cancellation)
+    {
+        var found = await RunAsync(db => db.ExecuteAsync("ACL", "GETUSER", Own(principal)), "renew", null, cancellation);
+        if (found.IsNull)
+        {
+            throw new CredentialIssueException($"renew refused: user {principal} no longer exists");
+        }
+    }
+
+    /// <summary>ACL DELUSER also closes every connection authenticated as the user.</summary>
+    public Task RevokeAsync(string principal, CancellationToken cancellation) =>
+        RunAsync(db => db.ExecuteAsync("ACL", "DELUSER", Own(principal)), "revoke", null, cancellation);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListIssuedAsync(CancellationToken cancellation)
+    {
+        var users = await RunAsync(db => db.ExecuteAsync("ACL", "USERS"), "list", null, cancellation);
+        return [.. ((RedisResult[])users!).Select(u => (string)u!).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal))];
+    }
+
+    private static string Own(string principal) =>
+        principal.StartsWith(UserPrefix, StringComparison.Ordinal) ? principal : throw new ArgumentException($"'{principal}' is not a session user", nameof(principal));
+
+    private async Task<RedisResult> RunAsync(Func<IDatabase, Task<RedisResult>> command, string what, string? secret, CancellationToken cancellation)
+    {
+        try
+        {
+            var multiplexer = await redis().WaitAsync(cancellation);
+            return await command(multiplexer.GetDatabase()).WaitAsync(cancellation);
+        }
+        catch (RedisServerException e)
+        {
+            // A rule Redis cannot parse is echoed in its error: never let the password through.
+            var reason = secret is null ? e.Message : e.Message.Replace(secret, "***", StringComparison.Ordinal);
+            throw new CredentialIssueException($"{what} refused: {reason}", e);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            throw new CredentialIssueException($"{what} failed: cannot reach the backend ({e.GetType().Name})", e);
+        }
+    }
+}
