@@ -7,7 +7,7 @@ namespace Prism.ControlStore;
 /// and commits both in one transaction, so a crash never leaves one without the other.
 /// Implementations: SQLite (default) and PostgreSQL; both pass one shared test suite.
 /// </summary>
-public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, IControlStateSource, IBackendInstanceSource
+public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, ILeaseLedger, IControlStateSource, IBackendInstanceSource
 {
     /// <summary>Gets a stored backend instance, or null.</summary>
     Task<BackendRecord?> GetBackendAsync(string name, CancellationToken cancellationToken);
@@ -120,4 +120,33 @@ public interface IControlStateSource
 {
     /// <summary>Maintenance and drain state.</summary>
     Task<ControlState> GetControlStateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Leases of per-session backend credentials, written by the proxies that issue them; each change
+/// commits with its audit entry. A lease is recorded before its credential exists and deleted after
+/// it is gone, so a credential never exists without a lease that a sweep can find.
+/// </summary>
+public interface ILeaseLedger
+{
+    /// <summary>Records a lease about to be issued.</summary>
+    Task RecordLeaseAsync(LeaseRecord lease, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Moves a lease's expiry; false when it is no longer recorded (a sweep revoked it).</summary>
+    Task<bool> RenewLeaseAsync(string id, DateTimeOffset expiresAt, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a revoked lease; false (and no audit entry) when it was already gone.</summary>
+    Task<bool> DeleteLeaseAsync(string id, AuditRecord audit, CancellationToken cancellationToken);
+
+    /// <summary>The leases of <paramref name="sessionIds"/> (every lease when null), ordered by session then id.</summary>
+    Task<IReadOnlyList<LeaseRecord>> ListLeasesAsync(IReadOnlyCollection<string>? sessionIds, CancellationToken cancellationToken);
+
+    /// <summary>Records that <paramref name="holder"/> (a running proxy process) is alive at <paramref name="now"/>.</summary>
+    Task HeartbeatAsync(string holder, string proxyId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Forgets a holder that stopped cleanly.</summary>
+    Task ReleaseHolderAsync(string holder, CancellationToken cancellationToken);
+
+    /// <summary>Leases expired at <paramref name="now"/> or whose holder's last heartbeat is before <paramref name="staleBefore"/>.</summary>
+    Task<IReadOnlyList<LeaseRecord>> AbandonedLeasesAsync(DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 }

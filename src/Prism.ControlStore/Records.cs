@@ -152,3 +152,20 @@ public sealed record AuditQuery(
     DateTimeOffset? Until = null,
     long AfterSequence = 0,
     int Limit = 100);
+
+/// <summary>
+/// A per-session backend credential as the control store knows it: who holds it, where, until when.
+/// The secret is never stored; the principal (role or user name) is not secret.
+/// </summary>
+/// <param name="Id">Lease id; the principal's name is derived from it.</param>
+/// <param name="SessionId">The session it was issued to.</param>
+/// <param name="Backend">Backend instance name.</param>
+/// <param name="Namespace">The only namespace the credential reaches.</param>
+/// <param name="Principal">Role or user name on the backend.</param>
+/// <param name="Holder">The proxy process holding it (one id per process start).</param>
+/// <param name="ProxyId">That process's proxy id.</param>
+/// <param name="IssuedAt">When issued.</param>
+/// <param name="ExpiresAt">When it stops working unless renewed.</param>
+public sealed record LeaseRecord(
+    string Id, string SessionId, string Backend, string Namespace, string Principal, string Holder, string ProxyId,
+    DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);

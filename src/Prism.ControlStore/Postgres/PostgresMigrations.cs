@@ -114,5 +114,24 @@ internal static class PostgresMigrations
                 updated_by text NOT NULL,
                 updated_at timestamptz NOT NULL);
             """),
+        new(3, "credential leases", """
+            CREATE TABLE credential_leases (
+                id text COLLATE "C" NOT NULL PRIMARY KEY,
+                session_id text NOT NULL,
+                backend text NOT NULL,
+                namespace text NOT NULL,
+                principal text NOT NULL,
+                holder text NOT NULL,
+                proxy_id text NOT NULL,
+                issued_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL);
+            CREATE INDEX ix_leases_session ON credential_leases (session_id);
+            CREATE INDEX ix_leases_holder ON credential_leases (holder);
+
+            CREATE TABLE lease_holders (
+                holder text COLLATE "C" NOT NULL PRIMARY KEY,
+                proxy_id text NOT NULL,
+                heartbeat_at timestamptz NOT NULL);
+            """),
     ];
 }

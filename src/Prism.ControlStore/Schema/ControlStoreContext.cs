@@ -23,6 +23,10 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
 
     public DbSet<ControlRow> Control => Set<ControlRow>();
 
+    public DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
+    public DbSet<LeaseHolderRow> LeaseHolders => Set<LeaseHolderRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<NamespaceRow>(e =>
@@ -49,6 +53,8 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
             JsonColumn(e.Property(r => r.Labels));
         });
         modelBuilder.Entity<SessionRow>(e => e.ToTable("sessions").HasKey(r => r.Id));
+        modelBuilder.Entity<LeaseRow>(e => e.ToTable("credential_leases").HasKey(r => r.Id));
+        modelBuilder.Entity<LeaseHolderRow>(e => e.ToTable("lease_holders").HasKey(r => r.Holder));
         modelBuilder.Entity<AuditRow>(e =>
         {
             e.ToTable("admin_audit_log").HasKey(r => r.Sequence);

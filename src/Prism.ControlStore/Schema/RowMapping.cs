@@ -74,6 +74,15 @@ internal static class RowMapping
         r.Id, r.Identity, r.ClientId, r.Namespace, r.ProxyId, (SessionStatus)r.Status, r.StartedAt, r.LastActivity,
         r.Requests, r.BytesIn, r.BytesOut, r.TerminatedBy, r.TerminationReason);
 
+    public static LeaseRecord ToRecord(LeaseRow r) =>
+        new(r.Id, r.SessionId, r.Backend, r.Namespace, r.Principal, r.Holder, r.ProxyId, r.IssuedAt, r.ExpiresAt);
+
+    public static LeaseRow ToRow(LeaseRecord r) => new()
+    {
+        Id = r.Id, SessionId = r.SessionId, Backend = r.Backend, Namespace = r.Namespace, Principal = r.Principal,
+        Holder = r.Holder, ProxyId = r.ProxyId, IssuedAt = StoreTime(r.IssuedAt), ExpiresAt = StoreTime(r.ExpiresAt),
+    };
+
     public static AuditRow ToRow(AuditRecord r) => new()
     {
         Id = r.Id,

@@ -90,3 +90,25 @@ internal sealed class ControlRow
     public DateTimeOffset? DrainDeadline { get; set; }
     public string? DrainSetBy { get; set; }
 }
+
+/// <summary>Row of <c>credential_leases</c>: who holds which backend principal until when; never the secret.</summary>
+internal sealed class LeaseRow
+{
+    public required string Id { get; set; }
+    public required string SessionId { get; set; }
+    public required string Backend { get; set; }
+    public required string Namespace { get; set; }
+    public required string Principal { get; set; }
+    public required string Holder { get; set; }
+    public required string ProxyId { get; set; }
+    public DateTimeOffset IssuedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>Row of <c>lease_holders</c>: a running proxy process and its last heartbeat.</summary>
+internal sealed class LeaseHolderRow
+{
+    public required string Holder { get; set; }
+    public required string ProxyId { get; set; }
+    public DateTimeOffset HeartbeatAt { get; set; }
+}

@@ -115,5 +115,24 @@ internal static class SqliteMigrations
                 updated_by TEXT NOT NULL,
                 updated_at INTEGER NOT NULL);
             """),
+        new(3, "credential leases", """
+            CREATE TABLE credential_leases (
+                id TEXT NOT NULL PRIMARY KEY,
+                session_id TEXT NOT NULL,
+                backend TEXT NOT NULL,
+                namespace TEXT NOT NULL,
+                principal TEXT NOT NULL,
+                holder TEXT NOT NULL,
+                proxy_id TEXT NOT NULL,
+                issued_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL);
+            CREATE INDEX ix_leases_session ON credential_leases (session_id);
+            CREATE INDEX ix_leases_holder ON credential_leases (holder);
+
+            CREATE TABLE lease_holders (
+                holder TEXT NOT NULL PRIMARY KEY,
+                proxy_id TEXT NOT NULL,
+                heartbeat_at INTEGER NOT NULL);
+            """),
     ];
 }
