@@ -13,7 +13,9 @@ internal sealed record ProxyOptions(
     TimeSpan ControlPollInterval,
     TimeSpan SessionFlushInterval,
     TimeSpan SessionIdleTimeout,
-    TimeSpan NamespaceRefreshInterval)
+    TimeSpan NamespaceRefreshInterval,
+    TimeSpan LeaseHolderTimeout,
+    TimeSpan LeaseSweepInterval)
 {
     /// <summary>Reads and validates the settings with their typed accessors.</summary>
     /// <exception cref="ConfigurationException">A bad value; the message names its key and variable.</exception>
@@ -29,7 +31,9 @@ internal sealed record ProxyOptions(
             ProxySettings.ControlPollInterval.Duration(configuration),
             ProxySettings.SessionFlushInterval.Duration(configuration),
             ProxySettings.SessionIdleTimeout.Duration(configuration),
-            ProxySettings.NamespaceRefreshInterval.Duration(configuration));
+            ProxySettings.NamespaceRefreshInterval.Duration(configuration),
+            ProxySettings.LeaseHolderTimeout.Duration(configuration),
+            ProxySettings.LeaseSweepInterval.Duration(configuration));
         if ((long)options.MaxKeyBytes + options.MaxValueBytes >= options.MaxRequestBytes)
         {
             throw new ConfigurationException(

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Proxy.Control;
+using Prism.Proxy.Credentials;
 using Prism.Proxy.Grpc;
 using Prism.Proxy.Operations;
 using Prism.Proxy.Routing;
@@ -32,12 +33,15 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ControlStateCache>();
         services.TryAddSingleton<NamespaceDirectory>();
         services.TryAddSingleton<NamespaceRateLimiter>();
+        services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton<SessionRegistry>();
         services.TryAddSingleton<DataPlaneRouter>();
         services.TryAddSingleton<KeyValueOperations>();
         services.TryAddSingleton<PubSubOperations>();
         services.TryAddSingleton<ControlStateMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
+        // Stopped in reverse order: sessions close (revoking their credentials) before the keeper revokes what is left.
+        services.AddHostedService<LeaseKeeperService>();
         services.AddHostedService<SessionFlusher>();
         services.AddHostedService<BackendRefresher>();
 

@@ -56,7 +56,16 @@ public static class ProxySettings
         Alias = new DeprecatedAlias("PRISM_PROXY_NAMESPACE_REFRESH_MS", "proxy:namespace_refresh_ms", TimeSpan.FromMilliseconds(1)),
     };
 
+    /// <summary>Silence after which another proxy's credential leases count as abandoned.</summary>
+    public static readonly Setting LeaseHolderTimeout = new("PRISM_PROXY_LEASE_HOLDER_TIMEOUT", "proxy:lease_holder_timeout", "15s",
+        "A proxy records a heartbeat every second; when another proxy has been silent this long (killed, partitioned), its per-session backend credentials are revoked by the proxies still running.");
+
+    /// <summary>Time between sweeps for abandoned credential leases.</summary>
+    public static readonly Setting LeaseSweepInterval = new("PRISM_PROXY_LEASE_SWEEP_INTERVAL", "proxy:lease_sweep_interval", "10s",
+        "Time between sweeps that revoke expired or abandoned per-session backend credentials and backend principals without a lease. A proxy also sweeps once when it starts.");
+
     /// <summary>Every proxy setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
-        [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollInterval, SessionFlushInterval, SessionIdleTimeout, NamespaceRefreshInterval];
+        [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollInterval, SessionFlushInterval, SessionIdleTimeout, NamespaceRefreshInterval,
+         LeaseHolderTimeout, LeaseSweepInterval];
 }

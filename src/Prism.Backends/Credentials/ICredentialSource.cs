@@ -9,6 +9,9 @@ namespace Prism.Backends.Credentials;
 /// </summary>
 public interface ICredentialSource
 {
+    /// <summary>The principal a credential of lease <paramref name="leaseId"/> gets, known before it is issued so the lease can be recorded first.</summary>
+    string PrincipalOf(string leaseId);
+
     /// <summary>
     /// Creates credential <paramref name="request"/>.Principal, limited to <paramref name="request"/>.Namespace's data
     /// and valid until <paramref name="request"/>.ExpiresAt. Nothing is left behind when it fails.

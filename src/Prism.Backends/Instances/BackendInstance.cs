@@ -38,8 +38,11 @@ public sealed class BackendInstance : IDriverSource, IAsyncDisposable
     /// <summary>Static or dynamic credentials, with lease lifetimes.</summary>
     public CredentialPolicy Credentials { get; }
 
-    /// <summary>Issues per-session credentials with the instance's (administrative) credential; null in static mode.</summary>
-    public ICredentialSource? CredentialSource => Credentials.IsDynamic ? _shared.Connection.Credentials : null;
+    /// <summary>
+    /// Issues, renews and revokes per-session credentials with the instance's own credential; null when the
+    /// type cannot. Present in static mode too, so leases issued before a switch to static can still be revoked.
+    /// </summary>
+    public ICredentialSource? CredentialSource => Type.IssuesCredentials ? _shared.Connection.Credentials : null;
 
     /// <inheritdoc />
     public object? Driver(string pattern) => _shared.Driver(pattern);

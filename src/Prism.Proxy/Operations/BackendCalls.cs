@@ -38,7 +38,7 @@ internal static class BackendCalls
 
     /// <summary>The route's driver of <paramref name="pattern"/>; a type without it is UNIMPLEMENTED.</summary>
     public static T Driver<T>(DataPlaneRoute route, string pattern) where T : class =>
-        route.Backend.Driver(pattern) as T ?? throw MissingCapability(route.Backend.Name, pattern);
+        route.Drivers.Driver(pattern) as T ?? throw MissingCapability(route.Backend.Name, pattern);
 
     public static DataPlaneException MissingCapability(string backend, string capability) =>
         new(DataPlaneFailure.Unimplemented, $"backend '{backend}' does not support {capability}");

@@ -3,13 +3,17 @@ using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.Instances;
 using Prism.ControlStore;
 using Prism.Proxy.Control;
+using Prism.Proxy.Credentials;
 using Prism.Proxy.Sessions;
 using Prism.Security.Tokens;
 
 namespace Prism.Proxy.Routing;
 
-/// <summary>Where a call goes: its namespace, session and the backend instance in the primary slot of the call's pattern.</summary>
-internal sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, BackendInstance Backend);
+/// <summary>
+/// Where a call goes: its namespace, session, the backend instance in the primary slot of the call's
+/// pattern, and where its drivers are (the instance's own, or the session's under dynamic credentials).
+/// </summary>
+internal sealed record DataPlaneRoute(NamespaceRecord Namespace, ProxySession Session, BackendInstance Backend, IDriverSource Drivers);
 
 /// <summary>
 /// The checks every data-plane call passes, in order: token, maintenance, namespace metadata,
@@ -21,7 +25,8 @@ internal sealed class DataPlaneRouter(
     NamespaceDirectory namespaces,
     NamespaceRateLimiter rates,
     SessionRegistry sessions,
-    BackendDrivers backends)
+    BackendDrivers backends,
+    LeaseKeeper leases)
 {
     /// <summary>The instance used when a namespace binds none for a pattern: the in-process memory store.</summary>
     public static readonly string DefaultBackend = new MemstoreBackendType().Name;
@@ -69,7 +74,8 @@ internal sealed class DataPlaneRouter(
         }
 
         var name = record.Binding(pattern, Patterns.Find(pattern)!.Primary.Name) ?? DefaultBackend;
-        return new DataPlaneRoute(record, session, await ResolveAsync(record, name, cancellation));
+        var backend = await ResolveAsync(record, name, cancellation);
+        return new DataPlaneRoute(record, session, backend, await leases.ConnectAsync(session, backend, cancellation));
     }
 
     private async ValueTask<BackendInstance> ResolveAsync(NamespaceRecord record, string name, CancellationToken cancellation)

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Prism.ControlStore;
 using Prism.Proxy.Control;
+using Prism.Proxy.Credentials;
 using Prism.Proxy.Routing;
 using Prism.Security;
 
@@ -17,6 +18,7 @@ namespace Prism.Proxy.Sessions;
 internal sealed partial class SessionRegistry(
     ISessionLedger store,
     ControlStateCache control,
+    LeaseKeeper leases,
     ProxyOptions options,
     TimeProvider time,
     ILogger<SessionRegistry> logger)
@@ -88,6 +90,7 @@ internal sealed partial class SessionRegistry(
                 session.Close();
                 session.EndStreams(reason);
                 await WriteAsync(session, cancellation);
+                await leases.RevokeSessionAsync(session, "session closed: " + reason.Message, cancellation);
                 _sessions.TryRemove(new KeyValuePair<(string, string), Lazy<Task<ProxySession>>>(key, slot));
             }
         }
@@ -115,6 +118,15 @@ internal sealed partial class SessionRegistry(
             if (session.Status == SessionStatus.Active)
             {
                 await ApplyTerminationAsync(session, cancellation);
+            }
+
+            if (session.Status == SessionStatus.Terminated)
+            {
+                await leases.RevokeSessionAsync(session, $"session terminated by {session.TerminatedBy ?? "an operator"}", cancellation);
+            }
+            else if (idle)
+            {
+                await leases.RevokeSessionAsync(session, "session idle", cancellation);
             }
 
             if (idle)

@@ -27,10 +27,13 @@ internal sealed class PostgresRoleCredentials(NpgsqlDataSource admin, string dat
     public string GroupOf(string @namespace) => CredentialNames.Bounded(_groupPrefix, @namespace, 63);
 
     /// <inheritdoc />
+    public string PrincipalOf(string leaseId) => RolePrefix + leaseId;
+
+    /// <inheritdoc />
     public async Task<SessionCredential> IssueAsync(CredentialRequest request, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var role = RolePrefix + request.LeaseId;
+        var role = PrincipalOf(request.LeaseId);
         var secret = CredentialNames.NewSecret();
         var schema = PostgresScope.SchemaOf(request.Namespace);
         var group = GroupOf(request.Namespace);

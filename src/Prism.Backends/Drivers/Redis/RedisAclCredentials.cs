@@ -24,10 +24,13 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
     ];
 
     /// <inheritdoc />
+    public string PrincipalOf(string leaseId) => UserPrefix + leaseId;
+
+    /// <inheritdoc />
     public async Task<SessionCredential> IssueAsync(CredentialRequest request, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var user = UserPrefix + request.LeaseId;
+        var user = PrincipalOf(request.LeaseId);
         var secret = CredentialNames.NewSecret();
         // One command: the user exists complete with its rules, or not at all.
         object[] arguments =
