@@ -1,5 +1,7 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Prism.Admin.V1;
+using Prism.ControlStore;
 
 namespace Prism.Admin.Tests;
 
@@ -8,6 +10,29 @@ public class AdminBehaviourTests(AdminServerFixture fixture) : IClassFixture<Adm
     private AdminServer Server => fixture.Server;
 
     private CallOptions AsAdmin(string? requestId = null) => AdminServer.Options(Server.TokenFor("admin", "behaviour-admin@example.com"), requestId);
+
+    [Fact]
+    public async Task Sessions_ShowTheirCredentialLeases_WithoutSecrets()
+    {
+        var store = Server.App.Services.GetRequiredService<IControlStore>();
+        var now = DateTimeOffset.UtcNow;
+        var id = "ses-" + Guid.NewGuid().ToString("N")[..12];
+        await store.UpsertSessionAsync(new SessionRecord(id, "app@example.com", null, "orders", "proxy-1", SessionStatus.Active, now, now, 1, 2, 3, null, null), default);
+        var audit = new AuditRecord(Guid.NewGuid(), now, "proxy:proxy-1", [], "IssueCredential", "credential_lease", "lease1", "orders", null, true, null, "OK",
+            new Dictionary<string, string>());
+        await store.RecordLeaseAsync(new LeaseRecord("lease-" + id, id, "redis-cache", "orders", "prism-s-lease-" + id, "proxy-1/x", "proxy-1", now, now.AddHours(1)),
+            audit, default);
+
+        var listed = (await Server.Client.ListSessionsAsync(new ListSessionsRequest { Namespace = "orders" }, AsAdmin())).Sessions.Single(s => s.Id == id);
+        var got = (await Server.Client.GetSessionAsync(new GetSessionRequest { Id = id }, AsAdmin())).Session;
+
+        foreach (var session in new[] { listed, got })
+        {
+            var lease = Assert.Single(session.Leases);
+            Assert.Equal(("redis-cache", "prism-s-lease-" + id, "proxy-1"), (lease.Backend, lease.Principal, lease.ProxyId));
+            Assert.Equal(now.AddHours(1).ToUnixTimeSeconds(), lease.ExpiresAt.Seconds);
+        }
+    }
 
     [Fact]
     public async Task RequestId_IsEchoed_WhenGiven_AndGenerated_WhenAbsent()

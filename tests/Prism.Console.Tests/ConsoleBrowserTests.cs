@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Playwright;
 using Prism.Admin.V1;
+using Prism.ControlStore;
 using static Microsoft.Playwright.Assertions;
 
 namespace Prism.WebConsole.Tests;
@@ -239,6 +240,14 @@ public class ConsoleBrowserTests(ConsoleStack stack)
         await Expect(row).ToContainTextAsync(ConsoleStack.Viewer);
         await Expect(row).ToContainTextAsync("ACTIVE");
         var id = await row.GetAttributeAsync("data-session");
+
+        // A lease as a proxy records it for a dynamic-credential backend: the row shows backend and principal.
+        var now = DateTimeOffset.UtcNow;
+        await stack.Store.RecordLeaseAsync(new LeaseRecord("l-" + id, id!, "redis-cache", name, "prism-s-l-" + id, "proxy/x", "proxy", now, now.AddHours(1)),
+            new AuditRecord(Guid.NewGuid(), now, "proxy:proxy", [], "IssueCredential", "credential_lease", "l-" + id, name, null, true, null, "OK",
+                new Dictionary<string, string>()), CancellationToken.None);
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sessions-panel button:text('Refresh')"), r => new Uri(r.Url).AbsolutePath == "/sessions");
+        await Expect(row.Locator("[data-lease]")).ToContainTextAsync("redis-cache: prism-s-l-" + id);
         await row.Locator("input[name=reason]").FillAsync("console test");
         await row.Locator("button:text('Terminate')").ClickAsync();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Duende.IdentityModel.Client;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Prism.Admin;
 using Prism.Admin.V1;
@@ -38,6 +39,9 @@ public class ConsoleStack : IAsyncLifetime
     public GrpcChannel AdminChannel { get; private set; } = null!;
 
     public AdminService.AdminServiceClient Admin => new(AdminChannel);
+
+    /// <summary>The control store admin and proxy share.</summary>
+    public Prism.ControlStore.IControlStore Store { get; private set; } = null!;
 
     public GrpcChannel ProxyChannel { get; private set; } = null!;
 
@@ -93,6 +97,7 @@ public class ConsoleStack : IAsyncLifetime
             ["backends:health_timeout"] = "500ms",
         });
         _apps.Add(admin);
+        Store = admin.Services.GetRequiredService<Prism.ControlStore.IControlStore>();
         AdminChannel = GrpcChannel.ForAddress(admin.BaseAddress);
         var proxy = await ModuleApp.StartAsync(new ProxyModule(), new Dictionary<string, string?>
         {

@@ -12,15 +12,19 @@ internal sealed partial class AdminGrpcService
         var filter = request.Namespace.Length > 0 ? request.Namespace : null;
         var page = await sessions.ListAsync(context.Caller(), Page("sessions", request.PageSize, request.PageToken), filter, request.IncludeInactive, context.CancellationToken);
         var response = new ListSessionsResponse { NextPageToken = cursor.Encode("sessions", page.LastKey) };
-        response.Sessions.AddRange(page.Items.Select(s => s.ToWire()));
+        var leases = await sessions.LeasesOfAsync(page.Items, context.CancellationToken);
+        response.Sessions.AddRange(page.Items.Select(s => s.ToWire(leases[s.Id])));
         return response;
     }
 
-    public override async Task<GetSessionResponse> GetSession(GetSessionRequest request, ServerCallContext context) =>
-        new() { Session = (await sessions.GetAsync(context.Caller(), request.Id, context.CancellationToken)).ToWire() };
+    public override async Task<GetSessionResponse> GetSession(GetSessionRequest request, ServerCallContext context)
+    {
+        var session = await sessions.GetAsync(context.Caller(), request.Id, context.CancellationToken);
+        return new() { Session = session.ToWire((await sessions.LeasesOfAsync([session], context.CancellationToken))[session.Id]) };
+    }
 
     public override async Task<TerminateSessionResponse> TerminateSession(TerminateSessionRequest request, ServerCallContext context) =>
-        new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire() };
+        new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire([]) };
 
     public override async Task<SetMaintenanceModeResponse> SetMaintenanceMode(SetMaintenanceModeRequest request, ServerCallContext context) =>
         new() { Maintenance = (await control.SetMaintenanceAsync(context.Caller(), request.Enabled, request.Message, context.CancellationToken)).ToWire() };

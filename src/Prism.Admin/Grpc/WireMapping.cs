@@ -100,8 +100,9 @@ internal static class WireMapping
         return new ConfigRecord(c.Name, c.Description, c.Format, c.Content, Copy(c.Labels), c.Version, "", default, "", default);
     }
 
-    public static Session ToWire(this SessionRecord s) => new()
+    public static Session ToWire(this SessionRecord s, IEnumerable<LeaseRecord> leases) => new()
     {
+        Leases = { leases.Select(l => l.ToWire()) },
         Id = s.Id,
         Identity = s.Identity,
         ClientId = s.ClientId ?? "",
@@ -120,6 +121,16 @@ internal static class WireMapping
         BytesOut = s.BytesOut,
         TerminatedBy = s.TerminatedBy ?? "",
         TerminationReason = s.TerminationReason ?? "",
+    };
+
+    public static CredentialLease ToWire(this LeaseRecord l) => new()
+    {
+        Id = l.Id,
+        Backend = l.Backend,
+        Principal = l.Principal,
+        IssuedAt = Timestamp.FromDateTimeOffset(l.IssuedAt),
+        ExpiresAt = Timestamp.FromDateTimeOffset(l.ExpiresAt),
+        ProxyId = l.ProxyId,
     };
 
     public static AuditLogEntry ToWire(this AuditRecord a)

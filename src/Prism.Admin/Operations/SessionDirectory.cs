@@ -38,6 +38,13 @@ internal sealed class SessionDirectory(IControlStore store, AuditEntries audit)
         return terminated;
     }
 
+    /// <summary>The credential leases of <paramref name="sessions"/>, by session id.</summary>
+    public async Task<ILookup<string, LeaseRecord>> LeasesOfAsync(IEnumerable<SessionRecord> sessions, CancellationToken cancellation)
+    {
+        var ids = sessions.Select(s => s.Id).ToList();
+        return ids.Count == 0 ? Array.Empty<LeaseRecord>().ToLookup(l => l.SessionId) : (await store.ListLeasesAsync(ids, cancellation)).ToLookup(l => l.SessionId);
+    }
+
     private static void RequireId(string id)
     {
         if (string.IsNullOrWhiteSpace(id) || id.Length > 128)

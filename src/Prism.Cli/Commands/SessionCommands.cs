@@ -46,10 +46,11 @@ public static class SessionCommands
 
             context.Output.Write(result, () =>
             {
-                var table = Tables.Create("ID", "IDENTITY", "NAMESPACE", "STATE", "REQUESTS", "BYTES IN", "BYTES OUT", "LAST ACTIVITY");
+                var table = Tables.Create("ID", "IDENTITY", "NAMESPACE", "STATE", "REQUESTS", "BYTES IN", "BYTES OUT", "LAST ACTIVITY", "LEASES");
                 foreach (var s in result.Sessions)
                 {
-                    table.Row(s.Id, s.Identity, s.Namespace, State(s.State), Tables.Number(s.Requests), Tables.Number(s.BytesIn), Tables.Number(s.BytesOut), Tables.Time(s.LastActivity));
+                    table.Row(s.Id, s.Identity, s.Namespace, State(s.State), Tables.Number(s.Requests), Tables.Number(s.BytesIn), Tables.Number(s.BytesOut), Tables.Time(s.LastActivity),
+                        Tables.Number(s.Leases.Count));
                 }
 
                 return table;
@@ -88,6 +89,7 @@ public static class SessionCommands
     }
 
     private static Table Details(Session s) => Tables.Fields(
+    [
         ("id", s.Id),
         ("identity", s.Identity),
         ("client", s.ClientId),
@@ -100,7 +102,9 @@ public static class SessionCommands
         ("bytes in", Tables.Number(s.BytesIn)),
         ("bytes out", Tables.Number(s.BytesOut)),
         ("terminated by", s.TerminatedBy),
-        ("reason", s.TerminationReason));
+        ("reason", s.TerminationReason),
+        .. s.Leases.Select(l => ($"lease {l.Id}", (string?)$"{l.Backend}: {l.Principal} until {Tables.Time(l.ExpiresAt)}")),
+    ]);
 
     private static string State(SessionState state) => state switch
     {

@@ -49,14 +49,16 @@ internal static class SessionPages
         }
 
         html.Append("<table><thead><tr><th>id</th><th>identity</th><th>client</th><th>namespace</th><th>proxy</th><th>state</th>")
-            .Append("<th>started (UTC)</th><th>last activity</th><th>requests</th><th>bytes in/out</th><th></th></tr></thead><tbody>");
+            .Append("<th>started (UTC)</th><th>last activity</th><th>requests</th><th>bytes in/out</th><th>backend credentials</th><th></th></tr></thead><tbody>");
         foreach (var s in response.Sessions)
         {
             var state = s.State.ToString().ToUpperInvariant();
             html.Append(CultureInfo.InvariantCulture, $"<tr data-session=\"{E(s.Id)}\"><td class=\"mono\">{E(s.Id)}</td><td>{E(s.Identity)}</td><td>{E(s.ClientId)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(s.Namespace)}</td><td class=\"mono\">{E(s.ProxyId)}</td><td>{E(state)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"mono\">{Time(s.StartedAt)}</td><td class=\"mono\">{Time(s.LastActivity)}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{s.Requests}</td><td>{s.BytesIn} / {s.BytesOut}</td><td>");
+                .Append(CultureInfo.InvariantCulture, $"<td>{s.Requests}</td><td>{s.BytesIn} / {s.BytesOut}</td><td>")
+                .AppendJoin("<br>", s.Leases.Select(l => $"<span class=\"mono\" data-lease=\"{E(l.Id)}\">{E(l.Backend)}: {E(l.Principal)} until {Time(l.ExpiresAt)}</span>"))
+                .Append("</td><td>");
             if (s.State == SessionState.Active)
             {
                 html.Append(Form(page, $"/sessions/{U(s.Id)}/terminate", "#sessions-panel",
@@ -73,7 +75,7 @@ internal static class SessionPages
 
         if (response.Sessions.Count == 0)
         {
-            html.Append("<tr><td colspan=\"11\" class=\"muted\">No sessions.</td></tr>");
+            html.Append("<tr><td colspan=\"12\" class=\"muted\">No sessions.</td></tr>");
         }
 
         html.Append("</tbody></table>");
