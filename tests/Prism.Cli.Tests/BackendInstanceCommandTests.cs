@@ -43,6 +43,33 @@ public sealed class BackendInstanceCommandTests(PrismServers servers)
     }
 
     [Fact]
+    public async Task DynamicCredentials_AreCheckedAtCreation_AndBadSettingsNamed()
+    {
+        await using var redis = await Prism.Testing.Servers.RedisServer.StartNewAsync();
+        await using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration))
+        {
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "no-acl", "on", ">no-acl-pass", "~*", "&*", "+@all", "-acl");
+        }
+
+        using var cli = new Prismctl(servers);
+        var weak = await cli.RunAsync("backend", "create", "inst-weak", "--type", "redis", "--setting", "credentials=dynamic",
+            "--secret", $"url=redis://no-acl:no-acl-pass@{redis.Configuration}");
+        Assert.True(weak.ExitCode == ExitCodes.Conflict, weak.ToString());
+        Assert.Contains("issue refused: NOPERM", weak.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("no-acl-pass", weak.StandardError, StringComparison.Ordinal);
+
+        var badMode = await cli.RunAsync("backend", "create", "inst-bad", "--type", "redis", "--setting", "credentials=sometimes",
+            "--secret", $"url={redis.Configuration}");
+        Assert.True(badMode.ExitCode == ExitCodes.Usage, badMode.ToString());
+        Assert.Contains("setting 'credentials' must be one of: static, dynamic", badMode.StandardError, StringComparison.Ordinal);
+
+        var ok = await cli.RunAsync("backend", "create", "inst-dynamic", "--type", "redis", "--setting", "credentials=dynamic",
+            "--setting", "lease_ttl=30m", "--secret", $"url={redis.Configuration}");
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        Assert.Equal(0, (await cli.RunAsync("backend", "delete", "inst-dynamic")).ExitCode);
+    }
+
+    [Fact]
     public async Task BackendList_ShowsSourceAndHealth_JoinedByName()
     {
         using var cli = new Prismctl(servers);

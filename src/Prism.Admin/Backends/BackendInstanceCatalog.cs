@@ -227,7 +227,15 @@ internal sealed class BackendInstanceCatalog(IControlStore store, BackendDrivers
     private async Task TryConnectAsync(string name, BackendType type, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> secrets, CancellationToken cancellation)
     {
         await using var probe = drivers.Open(Spec(name, type, settings, secrets));
-        var (_, error) = await health.TryConnectAsync(probe.PingAsync, cancellation);
+        var (_, error) = await health.TryConnectAsync(async ct =>
+        {
+            await probe.PingAsync(ct);
+            if (probe.Credentials.IsDynamic)
+            {
+                // Dynamic mode: the credential must also be allowed to create per-session principals.
+                await probe.CredentialSource!.CheckAsync(ct);
+            }
+        }, cancellation);
         if (error is not null)
         {
             throw new BackendConnectionException(name, SecretScrubber.Scrub(error, secrets.Values));

@@ -26,6 +26,10 @@ public interface ICredentialSource
     /// <summary>Removes <paramref name="principal"/> and ends its connections; succeeds when it does not exist.</summary>
     Task RevokeAsync(string principal, CancellationToken cancellation);
 
+    /// <summary>Checks, creating nothing, that the instance's credential may issue and revoke (a connection test for dynamic mode).</summary>
+    /// <exception cref="CredentialIssueException">It may not; the message says what is missing.</exception>
+    Task CheckAsync(CancellationToken cancellation);
+
     /// <summary>Every principal this source issued that still exists on the backend (for sweeping orphans).</summary>
     Task<IReadOnlyList<string>> ListIssuedAsync(CancellationToken cancellation);
 }

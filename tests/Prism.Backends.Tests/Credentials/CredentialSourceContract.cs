@@ -114,6 +114,9 @@ public abstract class CredentialSourceContract : IAsyncLifetime
 
         Assert.Contains("issue refused", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before.Order(), (await Source.ListIssuedAsync(default)).Order());
+        var check = await Assert.ThrowsAsync<CredentialIssueException>(() => unprivileged.CredentialSource!.CheckAsync(default));
+        Assert.Contains("issue refused", check.Message, StringComparison.Ordinal);
+        await Source.CheckAsync(default);
     }
 
     protected async Task<SessionCredential> IssueAsync(string @namespace, TimeSpan? ttl = null)

@@ -86,6 +86,18 @@ internal sealed class PostgresRoleCredentials(NpgsqlDataSource admin, string dat
         }, "revoke");
 
     /// <inheritdoc />
+    public Task CheckAsync(CancellationToken cancellation) =>
+        GuardAsync(async () =>
+        {
+            await using var command = admin.CreateCommand("SELECT rolsuper OR rolcreaterole, current_user FROM pg_roles WHERE rolname = current_user");
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            if (!await reader.ReadAsync(cancellation) || !reader.GetBoolean(0))
+            {
+                throw new CredentialIssueException($"issue refused: role {(reader.HasRows ? reader.GetString(1) : "?")} has neither CREATEROLE nor SUPERUSER");
+            }
+        }, "issue");
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListIssuedAsync(CancellationToken cancellation)
     {
         var roles = new List<string>();

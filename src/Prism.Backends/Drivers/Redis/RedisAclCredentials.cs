@@ -56,6 +56,17 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
         RunAsync(db => db.ExecuteAsync("ACL", "DELUSER", Own(principal)), "revoke", null, cancellation);
 
     /// <inheritdoc />
+    public async Task CheckAsync(CancellationToken cancellation)
+    {
+        var me = (string?)await RunAsync(db => db.ExecuteAsync("ACL", "WHOAMI"), "issue", null, cancellation);
+        var verdict = (string?)await RunAsync(db => db.ExecuteAsync("ACL", "DRYRUN", me ?? "default", "ACL", "SETUSER", UserPrefix + "check"), "issue", null, cancellation);
+        if (verdict != "OK")
+        {
+            throw new CredentialIssueException($"issue refused: user {me} may not run ACL SETUSER ({verdict})");
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListIssuedAsync(CancellationToken cancellation)
     {
         var users = await RunAsync(db => db.ExecuteAsync("ACL", "USERS"), "list", null, cancellation);
