@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,6 +22,9 @@ internal sealed class PostgresRoleCredentials(NpgsqlDataSource admin, string dat
 
     // Roles are shared by every database of a cluster: the group role names its database (hashed) so
     // namespaces of the same name in two databases stay apart and a sweep finds only its own.
+    // Namespaces whose schema, tables and grants this process has made sure of: later issues only create a role.
+    private readonly ConcurrentDictionary<string, byte> _prepared = new(StringComparer.Ordinal);
+
     private readonly string _groupPrefix = "prism_ns_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(database)).AsSpan(0, 4)) + "_";
 
     /// <summary>The group role of <paramref name="namespace"/> in this database.</summary>
@@ -41,12 +45,28 @@ internal sealed class PostgresRoleCredentials(NpgsqlDataSource admin, string dat
         {
             await using var connection = await admin.OpenConnectionAsync(cancellation);
             await using var transaction = await connection.BeginTransactionAsync(cancellation);
-            await ExecuteAsync(connection, transaction, PrepareNamespace(schema, group), cancellation);
-            await ExecuteAsync(connection, transaction,
-                $"CREATE ROLE {Identifier(role)} LOGIN PASSWORD {Literal(ScramVerifier.Create(secret))} VALID UNTIL {Timestamp(request.ExpiresAt)} IN ROLE {Identifier(group)}",
-                cancellation);
+            var prepared = _prepared.ContainsKey(request.Namespace);
+            if (!prepared)
+            {
+                await ExecuteAsync(connection, transaction, PrepareNamespace(schema, group), cancellation);
+            }
+
+            try
+            {
+                await ExecuteAsync(connection, transaction,
+                    $"CREATE ROLE {Identifier(role)} LOGIN PASSWORD {Literal(ScramVerifier.Create(secret))} VALID UNTIL {Timestamp(request.ExpiresAt)} IN ROLE {Identifier(group)}",
+                    cancellation);
+            }
+            catch (PostgresException) when (prepared)
+            {
+                // Prepared earlier by this process, changed since (group role dropped by hand): prepare again next time.
+                _prepared.TryRemove(request.Namespace, out _);
+                throw;
+            }
+
             // Everything above commits together or not at all: a refused grant leaves no role behind.
             await transaction.CommitAsync(cancellation);
+            _prepared.TryAdd(request.Namespace, 0);
         }, "issue");
         return new SessionCredential(role, secret, request.Namespace);
     }
