@@ -16,12 +16,12 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly Channel<QueueMessage> _ready = Channel.CreateUnbounded<QueueMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action<QueueConsumer<TDelivery>> _onClosed;
+    private readonly Action<IQueueConsumer> _onClosed;
     private Task _loop = Task.CompletedTask;
     private int _closed;
 
     protected QueueConsumer(string queue, string group, string consumerId, ConsumeOptions options, TimeProvider time, TimeSpan pollInterval,
-        Action<QueueConsumer<TDelivery>> onClosed)
+        Action<IQueueConsumer> onClosed)
     {
         Queue = queue;
         Group = group;

@@ -7,6 +7,7 @@ public sealed class Member : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly IAsyncEnumerator<QueueMessage> _messages;
+    private Task<bool> _pending = Task.FromResult(true);
 
     public Member(IQueueConsumer consumer)
     {
@@ -19,7 +20,8 @@ public sealed class Member : IAsyncDisposable
     /// <summary>The next message; fails if the stream ends or nothing comes within the timeout.</summary>
     public async Task<QueueMessage> NextAsync()
     {
-        Assert.True(await _messages.MoveNextAsync().AsTask().WaitAsync(Support.Timeouts.Await), "the consumer ended");
+        _pending = _messages.MoveNextAsync().AsTask();
+        Assert.True(await _pending.WaitAsync(Support.Timeouts.Await), "the consumer ended");
         return _messages.Current;
     }
 
@@ -44,6 +46,15 @@ public sealed class Member : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        try
+        {
+            // An async iterator cannot be disposed while a read is under way (one that timed out, say).
+            await _pending.WaitAsync(Support.Timeouts.Await);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         try
         {
             await _messages.DisposeAsync();

@@ -188,7 +188,8 @@ public abstract class QueueContract : IAsyncLifetime
     {
         var options = NoTimeouts with { VisibilityTimeout = ShortVisibility };
         await EnqueueAsync("late", "x");
-        await using var slow = await JoinAsync("late", "g", "slow", options);
+        // One slot, held: the slow member cannot take the message again itself.
+        await using var slow = await JoinAsync("late", "g", "slow", options with { MaxInFlight = 1 });
         var first = await slow.NextAsync();
         await using var other = await JoinAsync("late", "g", "other", options);
         var again = await other.NextAsync();

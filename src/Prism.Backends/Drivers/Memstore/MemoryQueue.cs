@@ -15,7 +15,7 @@ namespace Prism.Backends.Drivers.Memstore;
 public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOptions) : IQueue, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Namespace, string Queue), QueueLog> _queues = new();
-    private readonly ConcurrentDictionary<MemoryConsumer, byte> _consumers = new();
+    private readonly ActiveConsumers _consumers = new();
 
     /// <inheritdoc />
     public string BackendName => "memstore";
@@ -66,7 +66,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         }
 
         var consumer = new MemoryConsumer(this, log, state, queue, group, consumerId, options);
-        _consumers[consumer] = 0;
+        _consumers.Add(consumer);
         consumer.Start();
         return Task.FromResult<IQueueConsumer>(consumer);
     }
@@ -122,13 +122,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var consumer in _consumers.Keys)
-        {
-            await consumer.DisposeAsync();
-        }
-    }
+    public async ValueTask DisposeAsync() => await _consumers.CloseAllAsync();
 
     private QueueLog Log(string @namespace, string queue) => _queues.GetOrAdd((@namespace, queue), key => new QueueLog(key.Queue));
 
@@ -202,7 +196,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
     }
 
     private sealed class MemoryConsumer(MemoryQueue owner, QueueLog log, Group group, string queue, string groupName, string consumerId, ConsumeOptions options)
-        : QueueConsumer<long>(queue, groupName, consumerId, options, owner.Time, owner.PollInterval, c => owner._consumers.TryRemove((MemoryConsumer)c, out _))
+        : QueueConsumer<long>(queue, groupName, consumerId, options, owner.Time, owner.PollInterval, owner._consumers.Remove)
     {
         protected override Task<IReadOnlyList<(QueueMessage Message, long Delivery)>> FetchAsync(int max, CancellationToken cancellation)
         {

@@ -6,7 +6,7 @@ using Prism.Hosting.Settings;
 
 namespace Prism.Backends.Drivers.Postgres;
 
-/// <summary>PostgreSQL: key-value and pub/sub (LISTEN/NOTIFY over a message table), one connection pool per instance.</summary>
+/// <summary>PostgreSQL: key-value, pub/sub (LISTEN/NOTIFY over a message table) and queues (SKIP LOCKED), one connection pool per instance.</summary>
 public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
     "postgres://user:pass@host:port/db or an Npgsql connection string.")
 {
@@ -24,6 +24,7 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
     {
         Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch, Backends.Capabilities.PubSubBasic,
+        Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter, Backends.Capabilities.QueueDurable,
     };
 
     /// <inheritdoc />
@@ -61,6 +62,7 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
         {
             Patterns.KeyValue => new PostgresKeyValueStore(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresKeyValueStore>()),
             Patterns.PubSub => new PostgresPubSub(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresPubSub>()),
+            Patterns.Queue => new PostgresQueue(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresQueue>()),
             _ => null,
         };
 
