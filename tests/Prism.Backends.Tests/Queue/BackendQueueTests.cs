@@ -1,3 +1,4 @@
+using Prism.Backends.Drivers.Nats;
 using Prism.Backends.Drivers.Redis;
 using StackExchange.Redis;
 using Prism.Backends.Drivers.Postgres;
@@ -98,5 +99,36 @@ public sealed class RedisQueueTests(RedisFixture redis) : QueueContract
 
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1000), $"given out again after {clock.Elapsed}");
         Assert.Equal((first.MessageId, 2), (again.MessageId, again.Attempt));
+    }
+}
+
+[Collection(NatsCollection.Nats)]
+public sealed class NatsQueueTests(NatsFixture nats) : QueueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IQueue Queue => _drivers!.Registry.Queue("nats")!;
+
+    public override Task InitializeAsync()
+    {
+        _drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+
+    [Fact]
+    public async Task AnotherProcess_ConsumesWhatThisOneEnqueued_AndSeesItsDeadLetters()
+    {
+        await using var other = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
+        var id = await EnqueueAsync("handover", "x");
+        await using var there = new Member(await other.Registry.Queue("nats")!.ConsumeAsync(Ns, "handover", "g", "there", NoTimeouts with { MaxRetries = 0 }, default)
+            .WaitAsync(Timeouts.Await));
+
+        var message = await there.NextAsync();
+        await there.NackAsync(message, TimeSpan.Zero, "from afar");
+
+        Assert.Equal(id, message.MessageId);
+        Assert.Equal("from afar", Assert.Single(await DeadLettersAsync("handover", 1)).Error);
     }
 }
