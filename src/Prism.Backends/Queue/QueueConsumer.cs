@@ -103,7 +103,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
         return Settle(messageId);
     }
 
-    /// <inheritdoc />
+    /// <summary>Stops fetching; once it returns, the member takes no more messages (a fetch under way is let finish).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -172,7 +172,8 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
                 IReadOnlyList<(QueueMessage Message, TDelivery Delivery)> fetched;
                 try
                 {
-                    fetched = await FetchAsync(free, stop);
+                    // Not cancelled by dispose: an abandoned fetch could still take messages after the member left.
+                    fetched = await FetchAsync(free, CancellationToken.None);
                 }
                 catch
                 {
