@@ -14,9 +14,11 @@ public static class Patterns
 
     /// <summary>
     /// Queue pattern: enqueue, consume in groups with ack/nack, dead letters (upstream Prism's consumer
-    /// pattern). Its primary slot <c>message_source</c> holds the queues and serves the calls; the engines
-    /// keep group positions and dead letters natively, so <c>state_store</c> (checkpoints) and
-    /// <c>dead_letter_queue</c> are optional and, when empty, the message source serves them.
+    /// pattern, named after what a namespace offers rather than after one side of it). Its primary slot
+    /// <c>message_source</c> holds the queues and serves the calls. The engines keep group positions and
+    /// dead letters natively, next to the queue, so <c>state_store</c> (checkpoints, for sources without
+    /// native groups) and <c>dead_letter_queue</c> (dead letters kept on another instance) can be bound but
+    /// are not used by the built-in drivers yet.
     /// </summary>
     public const string Queue = "queue";
 
