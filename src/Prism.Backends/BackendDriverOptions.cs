@@ -9,6 +9,15 @@ public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeIn
     /// <summary>How long the postgres pub/sub driver tries to listen again after losing its connection before it ends live subscriptions.</summary>
     public TimeSpan ListenerReconnectWindow { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long queued messages are kept, acknowledged or not (Redis stream trim, JetStream max age, postgres purge); a group joining later starts with what is kept.</summary>
+    public TimeSpan QueueRetention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long an enqueue's idempotency key is remembered at least.</summary>
+    public TimeSpan QueueDedupWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a queue consumer that found nothing waits before looking again (memstore, Redis, postgres; NATS waits on the server).</summary>
+    public TimeSpan QueuePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The documented defaults.</summary>
     public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Prism.Backends.Instances;
 using Prism.Backends.KeyValue;
 using Prism.Backends.PubSub;
+using Prism.Backends.Queue;
 using Prism.Backends.Types;
 
 namespace Prism.Backends;
@@ -56,6 +57,10 @@ public sealed partial class BackendDrivers : IAsyncDisposable
     /// <summary>The pub/sub driver of instance <paramref name="name"/>, or null when its type has none.</summary>
     /// <exception cref="ArgumentException">No instance has that name.</exception>
     public IPubSub? PubSub(string name) => (IPubSub?)Require(name).Driver(Patterns.PubSub);
+
+    /// <summary>The queue driver of instance <paramref name="name"/>, or null when its type has none.</summary>
+    /// <exception cref="ArgumentException">No instance has that name.</exception>
+    public IQueue? Queue(string name) => (IQueue?)Require(name).Driver(Patterns.Queue);
 
     /// <summary>The instance called <paramref name="name"/>, read from the control store when this process does not know it yet; null when nobody does.</summary>
     public async ValueTask<BackendInstance?> ResolveAsync(string name, CancellationToken cancellation)

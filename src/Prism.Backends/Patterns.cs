@@ -12,11 +12,27 @@ public static class Patterns
     /// <summary>Publish/subscribe pattern.</summary>
     public const string PubSub = "pubsub";
 
+    /// <summary>
+    /// Queue pattern: enqueue, consume in groups with ack/nack, dead letters (upstream Prism's consumer
+    /// pattern, named after what a namespace offers rather than after one side of it). Its primary slot
+    /// <c>message_source</c> holds the queues and serves the calls. The engines keep group positions and
+    /// dead letters natively, next to the queue, so <c>state_store</c> (checkpoints, for sources without
+    /// native groups) and <c>dead_letter_queue</c> (dead letters kept on another instance) can be bound but
+    /// are not used by the built-in drivers yet.
+    /// </summary>
+    public const string Queue = "queue";
+
     /// <summary>Every pattern, in the order listings show them.</summary>
     public static IReadOnlyList<PatternDefinition> All { get; } =
     [
         new(KeyValue, [new SlotDefinition("store", Capabilities.KeyValueBasic)]),
         new(PubSub, [new SlotDefinition("source", Capabilities.PubSubBasic)]),
+        new(Queue,
+        [
+            new SlotDefinition("message_source", Capabilities.QueueBasic),
+            new SlotDefinition("state_store", Capabilities.KeyValueBasic),
+            new SlotDefinition("dead_letter_queue", Capabilities.QueueDeadLetter),
+        ]),
     ];
 
     /// <summary>The pattern called <paramref name="name"/>, or null.</summary>
@@ -55,4 +71,16 @@ public static class Capabilities
 
     /// <summary>Messages survive a subscriber's absence (JetStream).</summary>
     public const string PubSubDurable = "pubsub.durable";
+
+    /// <summary>Enqueue with idempotency key; consume in groups with ack, nack, visibility timeout, retries, in-flight limit.</summary>
+    public const string QueueBasic = "queue.basic";
+
+    /// <summary>Dead letters after the last retry: list, inspect, replay, purge.</summary>
+    public const string QueueDeadLetter = "queue.dead_letter";
+
+    /// <summary>
+    /// Queued messages live in the backend, not in the Prism process, so they survive a restart or crash
+    /// of the proxy (surviving a restart of the backend depends on its persistence, e.g. Redis AOF).
+    /// </summary>
+    public const string QueueDurable = "queue.durable";
 }

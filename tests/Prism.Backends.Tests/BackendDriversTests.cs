@@ -16,6 +16,7 @@ public sealed class BackendDriversTests
             var declared = new HashSet<string>();
             declared.UnionWith(drivers.Registry.KeyValue(backend.Name)?.Capabilities ?? new HashSet<string>());
             declared.UnionWith(drivers.Registry.PubSub(backend.Name)?.Capabilities ?? new HashSet<string>());
+            declared.UnionWith(drivers.Registry.Queue(backend.Name)?.Capabilities ?? new HashSet<string>());
 
             Assert.True(declared.SetEquals(backend.Type.Capabilities), $"{backend.Name}: driver {string.Join(',', declared)} vs type {string.Join(',', backend.Type.Capabilities)}");
         }

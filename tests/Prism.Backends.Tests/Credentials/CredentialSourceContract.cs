@@ -2,6 +2,7 @@ using System.Text;
 using Prism.Backends.Credentials;
 using Prism.Backends.Instances;
 using Prism.Backends.KeyValue;
+using Prism.Backends.Queue;
 using Prism.Backends.Tests.Support;
 
 namespace Prism.Backends.Tests.Credentials;
@@ -71,6 +72,25 @@ public abstract class CredentialSourceContract : IAsyncLifetime
         Assert.Equal("of b", await ReadDirectlyAsync(b, "team-b", "k"));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => ReadDirectlyAsync(a, "team-b", "k"));
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => ReadDirectlyAsync(b, "team-a", "k"));
+    }
+
+    [Fact]
+    public async Task Credential_RunsTheQueuePatternOfItsNamespace()
+    {
+        var credential = await IssueAsync("team-q");
+        var drivers = Track(Instance.OpenAs(credential));
+        var queue = (IQueue)drivers.Driver(Patterns.Queue)!;
+
+        var id = await queue.EnqueueAsync("team-q", "jobs", "job"u8.ToArray(), null, null, "once", default);
+        Assert.Equal(id, await queue.EnqueueAsync("team-q", "jobs", "job"u8.ToArray(), null, null, "once", default));
+        await using var member = await queue.ConsumeAsync("team-q", "jobs", "workers", "w1", ConsumeOptions.Default, default);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var message in member.ReadAllAsync(timeout.Token))
+        {
+            Assert.Equal("job", Encoding.UTF8.GetString(message.Payload.Span));
+            Assert.True(await member.AckAsync(message.MessageId, default));
+            break;
+        }
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Prism.Hosting.Settings;
 
 namespace Prism.Backends.Drivers.Memstore;
 
-/// <summary>In-process memory: key-value and pub/sub for local work; each instance is its own store, lost at exit.</summary>
+/// <summary>In-process memory: key-value, pub/sub and queues for local work; each instance is its own store, lost at exit.</summary>
 public sealed class MemstoreBackendType : BackendType
 {
     /// <inheritdoc />
@@ -16,6 +16,7 @@ public sealed class MemstoreBackendType : BackendType
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
     {
         Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch, Backends.Capabilities.PubSubBasic,
+        Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter,
     };
 
     /// <inheritdoc />
@@ -36,6 +37,7 @@ public sealed class MemstoreBackendType : BackendType
         {
             Patterns.KeyValue => new MemoryKeyValueStore(context.Time, context.Options, context.Loggers.CreateLogger<MemoryKeyValueStore>()),
             Patterns.PubSub => new MemoryPubSub(context.Time, context.Options, context.Loggers.CreateLogger<MemoryPubSub>()),
+            Patterns.Queue => new MemoryQueue(context.Time, context.Options),
             _ => null,
         };
     }

@@ -6,7 +6,7 @@ using Prism.Hosting.Settings;
 
 namespace Prism.Backends.Drivers.Nats;
 
-/// <summary>NATS: pub/sub, durable through JetStream; one connection per instance.</summary>
+/// <summary>NATS: pub/sub, durable through JetStream, and queues on JetStream consumers; one connection per instance.</summary>
 public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
     "nats://[user:pass@]host:port of a server with JetStream enabled.")
 {
@@ -22,7 +22,11 @@ public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } =
-        new HashSet<string> { Backends.Capabilities.PubSubBasic, Backends.Capabilities.PubSubDurable };
+        new HashSet<string>
+        {
+            Backends.Capabilities.PubSubBasic, Backends.Capabilities.PubSubDurable,
+            Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter, Backends.Capabilities.QueueDurable,
+        };
 
     /// <inheritdoc />
     public override TelemetrySystem Telemetry { get; } = new("messaging.system", "nats");
@@ -52,9 +56,12 @@ public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
 
         public override async Task PingAsync(CancellationToken cancellation) => await _nats.Value.PingAsync(cancellation);
 
-        public override object? CreateDriver(string pattern) => pattern == Patterns.PubSub
-            ? new NatsPubSub(_nats.Value, context.Time, context.Options, context.Loggers.CreateLogger<NatsPubSub>())
-            : null;
+        public override object? CreateDriver(string pattern) => pattern switch
+        {
+            Patterns.PubSub => new NatsPubSub(_nats.Value, context.Time, context.Options, context.Loggers.CreateLogger<NatsPubSub>()),
+            Patterns.Queue => new NatsQueue(_nats.Value, context.Time, context.Options, context.Loggers.CreateLogger<NatsQueue>()),
+            _ => null,
+        };
 
         public override async ValueTask DisposeAsync()
         {

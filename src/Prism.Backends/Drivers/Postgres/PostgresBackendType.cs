@@ -7,7 +7,7 @@ using Prism.Hosting.Settings;
 
 namespace Prism.Backends.Drivers.Postgres;
 
-/// <summary>PostgreSQL: key-value and pub/sub (LISTEN/NOTIFY over a message table), one connection pool per instance.</summary>
+/// <summary>PostgreSQL: key-value, pub/sub (LISTEN/NOTIFY over a message table) and queues (SKIP LOCKED), one connection pool per instance.</summary>
 public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
     "postgres://user:pass@host:port/db or an Npgsql connection string.")
 {
@@ -25,6 +25,7 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
     {
         Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch, Backends.Capabilities.PubSubBasic,
+        Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter, Backends.Capabilities.QueueDurable,
     };
 
     /// <inheritdoc />
@@ -89,6 +90,7 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
         {
             Patterns.KeyValue => new PostgresKeyValueStore(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresKeyValueStore>(), scope),
             Patterns.PubSub => new PostgresPubSub(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresPubSub>(), scope),
+            Patterns.Queue => new PostgresQueue(_pool.Value, context.Time, context.Options, context.Loggers.CreateLogger<PostgresQueue>(), scope),
             _ => null,
         };
 

@@ -153,6 +153,7 @@ internal sealed class PostgresRoleCredentials(NpgsqlDataSource admin, string dat
         SET LOCAL search_path = {Identifier(schema)};
         {PostgresKeyValueSql.Schema}
         {PostgresPubSubSql.Schema}
+        {PostgresQueueSql.Schema}
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {Identifier(schema)} TO {Identifier(group)};
         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {Identifier(schema)} TO {Identifier(group)};
         """;

@@ -18,8 +18,8 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
     public static readonly string[] Commands =
     [
         "+ping", "+echo", "+hello", "+acl|whoami", "+client|setname", "+client|id", "+info", "+cluster|slots", "+cluster|nodes", "+cluster|shards",
-        "+readonly", "+asking", "+select", "+multi", "+exec", "+discard",
-        "+get", "+set", "+del", "+unlink", "+exists", "+expire", "+pexpire", "+ttl", "+pttl", "+persist", "+mget", "+mset",
+        "+readonly", "+asking", "+select", "+multi", "+exec", "+discard", "+watch", "+unwatch",
+        "+get", "+set", "+setex", "+psetex", "+getex", "+del", "+unlink", "+exists", "+expire", "+pexpire", "+ttl", "+pttl", "+persist", "+mget", "+mset", "+hset", "+hget", "+hmget", "+hdel",
         "+xadd", "+xreadgroup", "+xread", "+xack", "+xautoclaim", "+xclaim", "+xgroup", "+xpending", "+xrange", "+xrevrange", "+xdel", "+xlen", "+xinfo", "+xtrim",
     ];
 

@@ -7,7 +7,7 @@ using StackExchange.Redis;
 
 namespace Prism.Backends.Drivers.Redis;
 
-/// <summary>Redis: key-value on strings, one multiplexer per instance.</summary>
+/// <summary>Redis: key-value on strings and queues on streams, one multiplexer per instance.</summary>
 public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
     "redis://[user:pass@]host:port or host:port[,password=…] (StackExchange.Redis form).")
 {
@@ -23,7 +23,11 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } =
-        new HashSet<string> { Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch };
+        new HashSet<string>
+        {
+            Backends.Capabilities.KeyValueBasic, Backends.Capabilities.KeyValueTtl, Backends.Capabilities.KeyValueBatch,
+            Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter, Backends.Capabilities.QueueDurable,
+        };
 
     /// <inheritdoc />
     public override TelemetrySystem Telemetry { get; } = new("db.system.name", "redis");
@@ -93,9 +97,12 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
             await redis.GetDatabase().PingAsync().WaitAsync(cancellation);
         }
 
-        public override object? CreateDriver(string pattern) => pattern == Patterns.KeyValue
-            ? new RedisKeyValueStore(async () => await _redis.Value, context.Loggers.CreateLogger<RedisKeyValueStore>())
-            : null;
+        public override object? CreateDriver(string pattern) => pattern switch
+        {
+            Patterns.KeyValue => new RedisKeyValueStore(async () => await _redis.Value, context.Loggers.CreateLogger<RedisKeyValueStore>()),
+            Patterns.Queue => new RedisQueue(async () => await _redis.Value, context.Time, context.Options, context.Loggers.CreateLogger<RedisQueue>()),
+            _ => null,
+        };
 
         public override async ValueTask DisposeAsync()
         {

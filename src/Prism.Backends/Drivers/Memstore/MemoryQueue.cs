@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using Prism.Backends.PubSub;
+using Prism.Backends.Queue;
+
+namespace Prism.Backends.Drivers.Memstore;
+
+/// <summary>
+/// The embedded queue backend: per queue an ordered log of messages, per group a cursor into it and its
+/// unsettled deliveries, and the queue's dead letters, all in this process (lost at exit, no
+/// <see cref="Capabilities.QueueDurable"/>). Visibility and nack delays follow <see cref="TimeProvider"/>;
+/// members poll every <see cref="BackendDriverOptions.QueuePollInterval"/>. First deliveries are in
+/// enqueue order. Idempotency keys are remembered for exactly <see cref="BackendDriverOptions.QueueDedupWindow"/>;
+/// messages are dropped after <see cref="BackendDriverOptions.QueueRetention"/>.
+/// </summary>
+public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOptions) : IQueue, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(string Namespace, string Queue), QueueLog> _queues = new();
+    private readonly ActiveConsumers _consumers = new();
+
+    /// <inheritdoc />
+    public string BackendName => "memstore";
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> Capabilities { get; } = new HashSet<string> { Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter };
+
+    /// <inheritdoc />
+    public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, string? idempotencyKey, CancellationToken cancellation)
+    {
+        var log = Log(@namespace, queue);
+        var now = time.GetUtcNow();
+        lock (log.Gate)
+        {
+            log.Forget(now - driverOptions.QueueRetention, now);
+            if (idempotencyKey is not null && log.Keys.TryGetValue(idempotencyKey, out var known))
+            {
+                return Task.FromResult(known.MessageId);
+            }
+
+            var stored = new Stored(SubscribeOptions.NewMessageId(time), payload.ToArray(), Copy(metadata), context?.Normalised() ?? MessageContext.Empty,
+                now.ToUnixTimeMilliseconds());
+            log.Append(stored);
+            if (idempotencyKey is not null)
+            {
+                log.Keys[idempotencyKey] = (stored.Id, now + driverOptions.QueueDedupWindow);
+            }
+
+            return Task.FromResult(stored.Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IQueueConsumer> ConsumeAsync(string @namespace, string queue, string group, string consumerId, ConsumeOptions options, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var log = Log(@namespace, queue);
+        Group state;
+        lock (log.Gate)
+        {
+            if (!log.Groups.TryGetValue(group, out state!))
+            {
+                state = new Group(log.FirstSequence);
+                log.Groups[group] = state;
+            }
+        }
+
+        var consumer = new MemoryConsumer(this, log, state, queue, group, consumerId, options);
+        _consumers.Add(consumer);
+        consumer.Start();
+        return Task.FromResult<IQueueConsumer>(consumer);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string @namespace, string queue, string? after, int limit, CancellationToken cancellation)
+    {
+        var log = Log(@namespace, queue);
+        var from = after is not null && long.TryParse(after, out var position) ? position : 0;
+        lock (log.Gate)
+        {
+            return Task.FromResult<IReadOnlyList<DeadLetter>>([.. log.Dead.Where(d => d.Key > from).Take(Math.Max(limit, 0)).Select(d => d.Value)]);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<DeadLetter?> GetDeadLetterAsync(string @namespace, string queue, string deadLetterId, CancellationToken cancellation)
+    {
+        var log = Log(@namespace, queue);
+        lock (log.Gate)
+        {
+            return Task.FromResult(long.TryParse(deadLetterId, out var id) ? log.Dead.GetValueOrDefault(id) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string?> ReplayDeadLetterAsync(string @namespace, string queue, string deadLetterId, CancellationToken cancellation)
+    {
+        var log = Log(@namespace, queue);
+        lock (log.Gate)
+        {
+            if (!long.TryParse(deadLetterId, out var id) || !log.Dead.Remove(id, out var dead))
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            var stored = new Stored(SubscribeOptions.NewMessageId(time), dead.Payload.ToArray(), dead.Metadata, dead.Context, SubscribeOptions.NowMs(time));
+            log.Append(stored);
+            return Task.FromResult<string?>(stored.Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> PurgeDeadLettersAsync(string @namespace, string queue, CancellationToken cancellation)
+    {
+        var log = Log(@namespace, queue);
+        lock (log.Gate)
+        {
+            long count = log.Dead.Count;
+            log.Dead.Clear();
+            return Task.FromResult(count);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _consumers.CloseAllAsync();
+
+    private QueueLog Log(string @namespace, string queue) => _queues.GetOrAdd((@namespace, queue), key => new QueueLog(key.Queue));
+
+    private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is null ? [] : metadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+    private sealed record Stored(string Id, byte[] Payload, IReadOnlyDictionary<string, string> Metadata, MessageContext Context, long EnqueuedAt);
+
+    /// <summary>A delivery a member holds or that waits to be given out again.</summary>
+    private sealed class Pending(Stored message)
+    {
+        public Stored Message { get; } = message;
+
+        public string Consumer { get; set; } = "";
+
+        public int Attempts { get; set; }
+
+        public DateTimeOffset VisibleAt { get; set; }
+    }
+
+    private sealed class Group(long next)
+    {
+        /// <summary>Sequence of the first message no member of the group has had yet.</summary>
+        public long Next { get; set; } = next;
+
+        public SortedDictionary<long, Pending> Pending { get; } = [];
+    }
+
+    private sealed class QueueLog(string name)
+    {
+        private long _nextSequence;
+        private long _nextDead;
+
+        public Lock Gate { get; } = new();
+
+        public SortedDictionary<long, Stored> Messages { get; } = [];
+
+        public Dictionary<string, Group> Groups { get; } = new(StringComparer.Ordinal);
+
+        public SortedDictionary<long, DeadLetter> Dead { get; } = [];
+
+        public Dictionary<string, (string MessageId, DateTimeOffset Until)> Keys { get; } = new(StringComparer.Ordinal);
+
+        public long FirstSequence => Messages.Count == 0 ? _nextSequence : Messages.Keys.First();
+
+        public long NextSequence => _nextSequence;
+
+        public void Append(Stored message) => Messages[_nextSequence++] = message;
+
+        public void AddDead(string group, Stored message, int attempts, string error, long deadAt)
+        {
+            var id = ++_nextDead;
+            Dead[id] = new DeadLetter(id.ToString(System.Globalization.CultureInfo.InvariantCulture), name, group, message.Id, message.Payload,
+                message.Metadata, message.Context, message.EnqueuedAt, attempts, error, deadAt);
+        }
+
+        /// <summary>Drops messages older than <paramref name="before"/> and idempotency keys past their window.</summary>
+        public void Forget(DateTimeOffset before, DateTimeOffset now)
+        {
+            var cutoff = before.ToUnixTimeMilliseconds();
+            foreach (var old in Messages.TakeWhile(m => m.Value.EnqueuedAt < cutoff).Select(m => m.Key).ToList())
+            {
+                Messages.Remove(old);
+            }
+
+            foreach (var key in Keys.Where(k => k.Value.Until <= now).Select(k => k.Key).ToList())
+            {
+                Keys.Remove(key);
+            }
+        }
+    }
+
+    private sealed class MemoryConsumer(MemoryQueue owner, QueueLog log, Group group, string queue, string groupName, string consumerId, ConsumeOptions options)
+        : QueueConsumer<long>(queue, groupName, consumerId, options, owner.Time, owner.PollInterval, owner._consumers.Remove)
+    {
+        protected override Task<IReadOnlyList<(QueueMessage Message, long Delivery)>> FetchAsync(int max, CancellationToken cancellation)
+        {
+            var now = Time.GetUtcNow();
+            var fetched = new List<(QueueMessage, long)>();
+            lock (log.Gate)
+            {
+                foreach (var (sequence, pending) in group.Pending.Where(p => p.Value.VisibleAt <= now).ToList())
+                {
+                    if (fetched.Count == max)
+                    {
+                        break;
+                    }
+
+                    if (pending.Attempts >= Options.MaxDeliveries)
+                    {
+                        group.Pending.Remove(sequence);
+                        log.AddDead(Group, pending.Message, pending.Attempts, DeadLetter.VisibilityTimeoutError, now.ToUnixTimeMilliseconds());
+                        continue;
+                    }
+
+                    fetched.Add((Deliver(pending, now), sequence));
+                }
+
+                while (fetched.Count < max && group.Next < log.NextSequence)
+                {
+                    var sequence = group.Next++;
+                    if (log.Messages.TryGetValue(sequence, out var message))
+                    {
+                        var pending = new Pending(message);
+                        group.Pending[sequence] = pending;
+                        fetched.Add((Deliver(pending, now), sequence));
+                    }
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<(QueueMessage, long)>>(fetched);
+        }
+
+        protected override Task AckCoreAsync(QueueMessage message, long delivery, CancellationToken cancellation)
+        {
+            lock (log.Gate)
+            {
+                group.Pending.Remove(delivery);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        protected override Task RetryCoreAsync(QueueMessage message, long delivery, TimeSpan delay, string error, CancellationToken cancellation)
+        {
+            lock (log.Gate)
+            {
+                if (Holds(delivery, message) is { } pending)
+                {
+                    pending.VisibleAt = Time.GetUtcNow() + delay;
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        protected override Task DeadLetterCoreAsync(QueueMessage message, long delivery, string error, CancellationToken cancellation)
+        {
+            lock (log.Gate)
+            {
+                if (Holds(delivery, message) is { } pending)
+                {
+                    group.Pending.Remove(delivery);
+                    log.AddDead(Group, pending.Message, pending.Attempts, error, SubscribeOptions.NowMs(Time));
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        protected override Exception Translate(Exception error) => error;
+
+        /// <summary>The pending delivery when this member's delivery of it is still the current one.</summary>
+        private Pending? Holds(long sequence, QueueMessage message) =>
+            group.Pending.TryGetValue(sequence, out var pending) && pending.Consumer == ConsumerId && pending.Attempts == message.Attempt ? pending : null;
+
+        private QueueMessage Deliver(Pending pending, DateTimeOffset now)
+        {
+            pending.Attempts++;
+            pending.Consumer = ConsumerId;
+            pending.VisibleAt = now + Options.VisibilityTimeout;
+            var m = pending.Message;
+            return new QueueMessage(Queue, m.Id, m.Payload, m.Metadata, m.Context, m.EnqueuedAt, pending.Attempts);
+        }
+    }
+
+    private TimeProvider Time => time;
+
+    private TimeSpan PollInterval => driverOptions.QueuePollInterval;
+}

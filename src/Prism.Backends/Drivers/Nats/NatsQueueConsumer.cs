@@ -1,0 +1,71 @@
+using System.Globalization;
+using NATS.Client.JetStream;
+using Prism.Backends.PubSub;
+using Prism.Backends.Queue;
+
+namespace Prism.Backends.Drivers.Nats;
+
+/// <summary>
+/// A group member on a JetStream durable pull consumer: each poll fetches without waiting at most as many
+/// messages as it has free slots. A message delivered more often than allowed (its last delivery timed
+/// out) is dead-lettered and terminated instead of handed out. Acks wait for the server's confirmation.
+/// </summary>
+internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consumer, string @namespace, string queue, string group, string consumerId,
+    ConsumeOptions options, Action<IQueueConsumer> onClosed)
+    : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
+{
+    private static readonly AckOpts Confirmed = new() { DoubleAck = true };
+
+    protected override Task<IReadOnlyList<(QueueMessage Message, INatsJSMsg<byte[]> Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
+        driver.RunAsync<IReadOnlyList<(QueueMessage, INatsJSMsg<byte[]>)>>(async () =>
+        {
+            var fetched = new List<(QueueMessage, INatsJSMsg<byte[]>)>();
+            await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max }, cancellationToken: cancellation))
+            {
+                var message = Message(delivery);
+                if (message.Attempt > Options.MaxDeliveries)
+                {
+                    await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, cancellation);
+                    await delivery.AckTerminateAsync(Confirmed, cancellation);
+                    continue;
+                }
+
+                fetched.Add((message, delivery));
+            }
+
+            return fetched;
+        }, cancellation);
+
+    protected override Task AckCoreAsync(QueueMessage message, INatsJSMsg<byte[]> delivery, CancellationToken cancellation) =>
+        driver.RunAsync(async () =>
+        {
+            await delivery.AckAsync(Confirmed, cancellation);
+            return true;
+        }, cancellation);
+
+    protected override Task RetryCoreAsync(QueueMessage message, INatsJSMsg<byte[]> delivery, TimeSpan delay, string error, CancellationToken cancellation) =>
+        driver.RunAsync(async () =>
+        {
+            await delivery.NakAsync(new AckOpts { NakDelay = delay }, cancellation);
+            return true;
+        }, cancellation);
+
+    protected override Task DeadLetterCoreAsync(QueueMessage message, INatsJSMsg<byte[]> delivery, string error, CancellationToken cancellation) =>
+        driver.RunAsync(async () =>
+        {
+            await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt, error, cancellation);
+            await delivery.AckTerminateAsync(Confirmed, cancellation);
+            return true;
+        }, cancellation);
+
+    protected override Exception Translate(Exception error) => error;
+
+    private QueueMessage Message(INatsJSMsg<byte[]> delivery)
+    {
+        var sequence = delivery.Metadata?.Sequence.Stream ?? 0;
+        var read = NatsMessageHeaders.Read(Queue, delivery.Data, delivery.Headers,
+            delivery.Metadata?.Timestamp.ToUnixTimeMilliseconds() ?? SubscribeOptions.NowMs(Time));
+        return new QueueMessage(Queue, sequence.ToString(CultureInfo.InvariantCulture), read.Payload, read.Metadata, read.Context, read.Timestamp,
+            (int)(delivery.Metadata?.NumDelivered ?? 1));
+    }
+}

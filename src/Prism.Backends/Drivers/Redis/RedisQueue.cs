@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Prism.Backends.PubSub;
+using Prism.Backends.Queue;
+using StackExchange.Redis;
+using static Prism.Backends.Drivers.Redis.RedisQueueEntries;
+
+namespace Prism.Backends.Drivers.Redis;
+
+/// <summary>
+/// Queues on Redis Streams: XADD to enqueue, a Redis consumer group per queue group, XREADGROUP for new
+/// messages, XAUTOCLAIM for those idle past the visibility timeout, XACK to acknowledge, a second stream
+/// for dead letters (keys in <see cref="RedisQueueEntries"/>). Members poll every
+/// <see cref="BackendDriverOptions.QueuePollInterval"/> (blocking reads would stall the shared
+/// multiplexer). First deliveries follow stream order, which is enqueue order. An idempotency key is a
+/// string set only if absent, in one transaction with the XADD, expiring after exactly
+/// <see cref="BackendDriverOptions.QueueDedupWindow"/>. Entries older than
+/// <see cref="BackendDriverOptions.QueueRetention"/> are trimmed (approximately) on enqueue. Messages are
+/// as durable as the server's persistence (AOF with fsync for acknowledged enqueues to survive a crash).
+/// </summary>
+public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimeProvider time, BackendDriverOptions driverOptions, ILogger<RedisQueue>? logger = null)
+    : IQueue, IAsyncDisposable
+{
+    private readonly ILogger _logger = logger ?? NullLogger<RedisQueue>.Instance;
+    private readonly ActiveConsumers _consumers = new();
+
+    /// <inheritdoc />
+    public string BackendName => "redis";
+
+    /// <inheritdoc />
+    public IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
+    {
+        Backends.Capabilities.QueueBasic, Backends.Capabilities.QueueDeadLetter, Backends.Capabilities.QueueDurable,
+    };
+
+    internal TimeProvider Time => time;
+
+    internal TimeSpan PollInterval => driverOptions.QueuePollInterval;
+
+    /// <inheritdoc />
+    public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, string? idempotencyKey, CancellationToken cancellation) =>
+        RunAsync(async db =>
+        {
+            var id = SubscribeOptions.NewMessageId(time);
+            var stream = Messages(@namespace, queue);
+            var fields = Write(id, payload, metadata, context, SubscribeOptions.NowMs(time));
+            if (idempotencyKey is null)
+            {
+                await db.StreamAddAsync(stream, fields);
+            }
+            else if (await AddOnceAsync(db, stream, fields, id, IdempotencyKey(@namespace, queue, idempotencyKey)) is { } first)
+            {
+                return first;
+            }
+
+            var oldest = SubscribeOptions.NowMs(time) - (long)driverOptions.QueueRetention.TotalMilliseconds;
+            await db.StreamTrimByMinIdAsync(stream, $"{Math.Max(oldest, 0)}-0", useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
+            return id;
+        }, cancellation);
+
+    /// <inheritdoc />
+    public Task<IQueueConsumer> ConsumeAsync(string @namespace, string queue, string group, string consumerId, ConsumeOptions options, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return RunAsync<IQueueConsumer>(async db =>
+        {
+            var stream = Messages(@namespace, queue);
+            try
+            {
+                // From the first retained entry, so what was enqueued before the group existed is delivered.
+                await db.StreamCreateConsumerGroupAsync(stream, group, StreamPosition.Beginning, createStream: true);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // The group exists: join it.
+            }
+
+            var consumer = new RedisQueueConsumer(this, @namespace, queue, group, consumerId, options, _consumers.Remove);
+            _consumers.Add(consumer);
+            consumer.Start();
+            return consumer;
+        }, cancellation);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string @namespace, string queue, string? after, int limit, CancellationToken cancellation) =>
+        limit <= 0 || (after is not null && !IsEntryId(after))
+            ? Task.FromResult<IReadOnlyList<DeadLetter>>([])
+            : RunAsync<IReadOnlyList<DeadLetter>>(async db =>
+            {
+                var entries = await db.StreamRangeAsync(DeadLetters(@namespace, queue), after is null ? "-" : "(" + after, "+", limit);
+                return [.. entries.Select(e => DeadLetter(queue, e))];
+            }, cancellation);
+
+    /// <inheritdoc />
+    public Task<DeadLetter?> GetDeadLetterAsync(string @namespace, string queue, string deadLetterId, CancellationToken cancellation) =>
+        !IsEntryId(deadLetterId)
+            ? Task.FromResult<DeadLetter?>(null)
+            : RunAsync(async db =>
+            {
+                var entries = await db.StreamRangeAsync(DeadLetters(@namespace, queue), deadLetterId, deadLetterId, 1);
+                return entries.Length == 0 ? null : DeadLetter(queue, entries[0]);
+            }, cancellation);
+
+    /// <inheritdoc />
+    public Task<string?> ReplayDeadLetterAsync(string @namespace, string queue, string deadLetterId, CancellationToken cancellation) =>
+        !IsEntryId(deadLetterId)
+            ? Task.FromResult<string?>(null)
+            : RunAsync(async db =>
+            {
+                var dead = DeadLetters(@namespace, queue);
+                var entries = await db.StreamRangeAsync(dead, deadLetterId, deadLetterId, 1);
+                if (entries.Length == 0)
+                {
+                    return null;
+                }
+
+                var letter = DeadLetter(queue, entries[0]);
+                var id = SubscribeOptions.NewMessageId(time);
+                var replay = db.CreateTransaction();
+                _ = replay.StreamAddAsync(Messages(@namespace, queue), Write(id, letter.Payload, letter.Metadata, letter.Context, SubscribeOptions.NowMs(time)));
+                var deleted = replay.StreamDeleteAsync(dead, [deadLetterId]);
+                await replay.ExecuteAsync();
+                return await deleted == 1 ? id : null;
+            }, cancellation);
+
+    /// <inheritdoc />
+    public Task<long> PurgeDeadLettersAsync(string @namespace, string queue, CancellationToken cancellation) =>
+        RunAsync(async db =>
+        {
+            var dead = DeadLetters(@namespace, queue);
+            var purge = db.CreateTransaction();
+            var count = purge.StreamLengthAsync(dead);
+            _ = purge.KeyDeleteAsync(dead);
+            await purge.ExecuteAsync();
+            return await count;
+        }, cancellation);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _consumers.CloseAllAsync();
+
+    /// <summary>Runs <paramref name="operation"/> on the database, turning unavailability into <see cref="BackendUnavailableException"/>.</summary>
+    internal async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellation)
+    {
+        try
+        {
+            var multiplexer = await redis().WaitAsync(cancellation);
+            return await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
+            throw new BackendUnavailableException(BackendName, e.Message, e);
+        }
+    }
+
+    /// <summary>Connection failures, timeouts, a closed multiplexer and a server still loading its data.</summary>
+    internal static bool IsUnavailable(Exception e) =>
+        e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
+        || (e is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Adds the entry unless <paramref name="key"/> names an earlier one; returns that earlier message's id,
+    /// or null when this entry was added.
+    /// </summary>
+    private async Task<string?> AddOnceAsync(IDatabase db, RedisKey stream, NameValueEntry[] fields, string id, RedisKey key)
+    {
+        while (true)
+        {
+            if (await db.StringGetAsync(key) is { IsNull: false } known)
+            {
+                return known;
+            }
+
+            var add = db.CreateTransaction();
+            add.AddCondition(Condition.KeyNotExists(key));
+            _ = add.StreamAddAsync(stream, fields);
+            _ = add.StringSetAsync(key, id, driverOptions.QueueDedupWindow);
+            if (await add.ExecuteAsync())
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Prism.Backends.Queue;
+
+/// <summary>
+/// The member side every driver shares: a loop that fetches at most as many messages as the member has
+/// free in-flight slots, hands them to the reader, and settles them by id. A driver supplies the
+/// engine calls; <typeparamref name="TDelivery"/> is what it needs to settle one delivery (a stream
+/// entry id, a JetStream message, a row key).
+/// </summary>
+internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
+{
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly Channel<QueueMessage> _ready = Channel.CreateUnbounded<QueueMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Action<IQueueConsumer> _onClosed;
+    private Task _loop = Task.CompletedTask;
+    private int _closed;
+
+    protected QueueConsumer(string queue, string group, string consumerId, ConsumeOptions options, TimeProvider time, TimeSpan pollInterval,
+        Action<IQueueConsumer> onClosed)
+    {
+        Queue = queue;
+        Group = group;
+        ConsumerId = consumerId;
+        Options = options;
+        Time = time;
+        PollInterval = pollInterval;
+        _onClosed = onClosed;
+        _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+    }
+
+    /// <inheritdoc />
+    public string Queue { get; }
+
+    /// <inheritdoc />
+    public string Group { get; }
+
+    /// <inheritdoc />
+    public string ConsumerId { get; }
+
+    /// <summary>The member's options.</summary>
+    protected ConsumeOptions Options { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider Time { get; }
+
+    /// <summary>Pause after a fetch that found nothing.</summary>
+    protected TimeSpan PollInterval { get; }
+
+    /// <summary>Messages this member holds unsettled.</summary>
+    public int InFlight => _held.Count;
+
+    /// <summary>Starts the fetch loop; call once the derived instance is ready.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<QueueMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellation)
+    {
+        while (await _ready.Reader.WaitToReadAsync(cancellation))
+        {
+            while (_ready.Reader.TryRead(out var message))
+            {
+                yield return message;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AckAsync(string messageId, CancellationToken cancellation)
+    {
+        if (!_held.TryGetValue(messageId, out var held))
+        {
+            return false;
+        }
+
+        await AckCoreAsync(held.Message, held.Delivery, cancellation);
+        return Settle(messageId);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> NackAsync(string messageId, TimeSpan delay, string? error, CancellationToken cancellation)
+    {
+        if (!_held.TryGetValue(messageId, out var held))
+        {
+            return false;
+        }
+
+        var reason = DeadLetter.ErrorOf(error);
+        var clamped = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        if (held.Message.Attempt >= Options.MaxDeliveries)
+        {
+            await DeadLetterCoreAsync(held.Message, held.Delivery, reason, cancellation);
+        }
+        else
+        {
+            await RetryCoreAsync(held.Message, held.Delivery, clamped, reason, cancellation);
+        }
+
+        return Settle(messageId);
+    }
+
+    /// <summary>Stops fetching; once it returns, the member takes no more messages (a fetch under way is let finish).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _ready.Writer.TryComplete();
+        _onClosed(this);
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> messages for this member: due redeliveries first, then new ones. A
+    /// message past its last delivery (its final attempt timed out) is made a dead letter with
+    /// <see cref="DeadLetter.VisibilityTimeoutError"/> instead of being returned.
+    /// </summary>
+    protected abstract Task<IReadOnlyList<(QueueMessage Message, TDelivery Delivery)>> FetchAsync(int max, CancellationToken cancellation);
+
+    /// <summary>Marks the delivery done for the group.</summary>
+    protected abstract Task AckCoreAsync(QueueMessage message, TDelivery delivery, CancellationToken cancellation);
+
+    /// <summary>Makes the delivery visible to the group again after <paramref name="delay"/>, if this member still holds it.</summary>
+    protected abstract Task RetryCoreAsync(QueueMessage message, TDelivery delivery, TimeSpan delay, string error, CancellationToken cancellation);
+
+    /// <summary>Moves the message to the queue's dead letters with <paramref name="error"/>, if this member still holds it.</summary>
+    protected abstract Task DeadLetterCoreAsync(QueueMessage message, TDelivery delivery, string error, CancellationToken cancellation);
+
+    /// <summary>The exception the reader sees for a failed fetch (<see cref="BackendUnavailableException"/> when the backend is gone).</summary>
+    protected abstract Exception Translate(Exception error);
+
+    private bool Settle(string messageId)
+    {
+        if (!_held.TryRemove(messageId, out _))
+        {
+            return false;
+        }
+
+        _slots.Release();
+        return true;
+    }
+
+    private async Task RunAsync()
+    {
+        var stop = _stopping.Token;
+        try
+        {
+            while (true)
+            {
+                await _slots.WaitAsync(stop);
+                var free = 1;
+                while (_slots.Wait(0))
+                {
+                    free++;
+                }
+
+                IReadOnlyList<(QueueMessage Message, TDelivery Delivery)> fetched;
+                try
+                {
+                    // Not cancelled by dispose: an abandoned fetch could still take messages after the member left.
+                    fetched = await FetchAsync(free, CancellationToken.None);
+                }
+                catch
+                {
+                    _slots.Release(free);
+                    throw;
+                }
+
+                var taken = 0;
+                foreach (var (message, delivery) in fetched)
+                {
+                    // The same message given to this member again (it held it past the visibility timeout) takes no second slot.
+                    var fresh = true;
+                    _held.AddOrUpdate(message.MessageId, new Held(message, delivery), (_, _) =>
+                    {
+                        fresh = false;
+                        return new Held(message, delivery);
+                    });
+                    taken += fresh ? 1 : 0;
+                    _ready.Writer.TryWrite(message);
+                }
+
+                if (free > taken)
+                {
+                    _slots.Release(free - taken);
+                }
+
+                if (fetched.Count == 0)
+                {
+                    await Task.Delay(PollInterval, Time, stop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            _ready.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _ready.Writer.TryComplete(Translate(e));
+        }
+    }
+
+    private sealed record Held(QueueMessage Message, TDelivery Delivery);
+}

@@ -1,0 +1,134 @@
+using Prism.Backends.Drivers.Nats;
+using Prism.Backends.Drivers.Redis;
+using StackExchange.Redis;
+using Prism.Backends.Drivers.Postgres;
+using Prism.Testing.Servers;
+using Prism.Backends.Queue;
+using Prism.Backends.Tests.Support;
+
+namespace Prism.Backends.Tests.Queue;
+
+public sealed class MemstoreQueueTests : QueueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IQueue Queue => _drivers!.Registry.Queue("memstore")!;
+
+    public override Task InitializeAsync()
+    {
+        _drivers = new TestBackends(TestBackends.Settings());
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+}
+
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresQueueTests(PostgresFixture postgres) : QueueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IQueue Queue => _drivers!.Registry.Queue("postgres")!;
+
+    public override async Task InitializeAsync() =>
+        _drivers = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres).WaitAsync(Timeouts.Await))));
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+
+    [Fact]
+    public async Task AnotherProcess_ConsumesWhatThisOneEnqueued_InTheSameGroup()
+    {
+        await using var other = new TestBackends(TestBackends.Settings((PostgresBackendType.UrlSetting, await SharedDatabase.UrlAsync(postgres))));
+        await using var here = await JoinAsync("handover", "g", "here", NoTimeouts with { VisibilityTimeout = ShortVisibility, MaxInFlight = 1 });
+        var id = await EnqueueAsync("handover", "x");
+        Assert.Equal(id, (await here.NextAsync()).MessageId);
+
+        await using var there = new Member(await other.Registry.Queue("postgres")!.ConsumeAsync(Ns, "handover", "g", "there", NoTimeouts, default).WaitAsync(Timeouts.Await));
+
+        var again = await there.NextAsync();
+
+        Assert.Equal((id, 2), (again.MessageId, again.Attempt));
+    }
+}
+
+[Collection(RedisCollection.Redis)]
+public sealed class RedisQueueTests(RedisFixture redis) : QueueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IQueue Queue => _drivers!.Registry.Queue("redis")!;
+
+    public override Task InitializeAsync()
+    {
+        _drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Server.Configuration)));
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+
+    [Fact]
+    public async Task EveryKey_StartsWithTheNamespacePrefix_SoANamespaceAclCoversIt()
+    {
+        await EnqueueAsync("acl", "a", key: "k1");
+        await EnqueueAsync("acl", "b");
+        await using var member = await JoinAsync("acl", "g", "m1", NoTimeouts with { MaxRetries = 1 });
+        await member.NackAsync(await member.NextAsync(), TimeSpan.FromMinutes(10), "later");
+        var b = await member.NextAsync();
+        await member.NackAsync(b, TimeSpan.Zero, "again");
+        await member.NackAsync(await member.NextAsync(), TimeSpan.Zero, "dead");
+        await DeadLettersAsync("acl", 1);
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+
+        var keys = direct.GetServer(direct.GetEndPoints()[0]).Keys(pattern: $"*{Ns}*").Select(k => (string)k!).ToList();
+
+        Assert.Equal(["dead", "delays", "key:k1", "messages"], keys.Select(k => k[(k.LastIndexOf(":acl:", StringComparison.Ordinal) + 5)..]).Order(StringComparer.Ordinal));
+        Assert.All(keys, k => Assert.StartsWith($"prism:{Ns.Length}:{Ns}:queue:3:acl:", k, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NackDelay_LongerThanTheVisibilityTimeout_IsKept()
+    {
+        var options = NoTimeouts with { VisibilityTimeout = TimeSpan.FromMilliseconds(300) };
+        await EnqueueAsync("long-delay", "wait");
+        await using var member = await JoinAsync("long-delay", "g", "m1", options);
+        var first = await member.NextAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await member.NackAsync(first, TimeSpan.FromMilliseconds(1200), "later");
+        var again = await member.NextAsync();
+
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1000), $"given out again after {clock.Elapsed}");
+        Assert.Equal((first.MessageId, 2), (again.MessageId, again.Attempt));
+    }
+}
+
+[Collection(NatsCollection.Nats)]
+public sealed class NatsQueueTests(NatsFixture nats) : QueueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IQueue Queue => _drivers!.Registry.Queue("nats")!;
+
+    public override Task InitializeAsync()
+    {
+        _drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+
+    [Fact]
+    public async Task AnotherProcess_ConsumesWhatThisOneEnqueued_AndSeesItsDeadLetters()
+    {
+        await using var other = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url)));
+        var id = await EnqueueAsync("handover", "x");
+        await using var there = new Member(await other.Registry.Queue("nats")!.ConsumeAsync(Ns, "handover", "g", "there", NoTimeouts with { MaxRetries = 0 }, default)
+            .WaitAsync(Timeouts.Await));
+
+        var message = await there.NextAsync();
+        await there.NackAsync(message, TimeSpan.Zero, "from afar");
+
+        Assert.Equal(id, message.MessageId);
+        Assert.Equal("from afar", Assert.Single(await DeadLettersAsync("handover", 1)).Error);
+    }
+}
