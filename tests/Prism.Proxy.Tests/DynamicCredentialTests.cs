@@ -51,7 +51,7 @@ public sealed partial class DynamicCredentialTests(PostgresFixture postgres) : I
         await WithinAsync(Gone, async () => (await RedisSessionUsersAsync()).Count == 0, "the ACL user is deleted after TerminateSession");
         Assert.Empty(await LeasesAsync(proxy));
         await Rpc.FailsAsync(StatusCode.PermissionDenied, proxy.KeyValue.GetAsync(new GetRequest { Key = "k" }, call));
-        AssertNoSecretIn(proxy);
+        await AssertNoSecretInAsync(proxy);
     }
 
     [Fact]
@@ -186,9 +186,13 @@ public sealed partial class DynamicCredentialTests(PostgresFixture postgres) : I
     }
 
     /// <summary>Issued secrets are 64 hex characters: none may appear in a log line or an audit entry.</summary>
-    private static void AssertNoSecretIn(ProxyServer proxy)
+    private static async Task AssertNoSecretInAsync(ProxyServer proxy)
     {
         Assert.DoesNotContain(proxy.App.Logs.Entries, e => Secret().IsMatch(e.Message) || (e.Exception is { } x && Secret().IsMatch(x.ToString())));
+        var audit = await proxy.Store.QueryAuditAsync(new AuditQuery(Limit: 1000), CancellationToken.None);
+        Assert.Contains(audit, a => a.Operation == "IssueCredential");
+        Assert.Contains(audit, a => a.Operation == "RevokeCredential" && a.Metadata["reason"].StartsWith("session terminated by ops@example.com", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, a => Secret().IsMatch(string.Join(' ', a.Metadata.Values)) || Secret().IsMatch(a.Error ?? ""));
     }
 
     [GeneratedRegex("[0-9a-f]{64}")]
