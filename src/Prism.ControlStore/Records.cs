@@ -31,6 +31,19 @@ public sealed record NamespaceRecord(
 
     /// <summary>Every backend instance the namespace binds, in any slot.</summary>
     public IEnumerable<string> BoundInstances => Slots.Values.SelectMany(s => s.Values).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal);
+
+    /// <summary>How members of the namespace's consumer groups consume unless they ask otherwise; read by proxies at each join.</summary>
+    public QueueDefaults Queue { get; init; } = QueueDefaults.None;
+}
+
+/// <summary>A namespace's consumer-group settings; null means the server default (16 in flight, 30 s, 5 retries).</summary>
+/// <param name="MaxInFlight">Most unsettled messages one member holds.</param>
+/// <param name="VisibilityTimeout">How long a delivered message stays with its member before another gets it.</param>
+/// <param name="MaxRetries">Failed deliveries retried before a message becomes a dead letter.</param>
+public sealed record QueueDefaults(int? MaxInFlight, TimeSpan? VisibilityTimeout, int? MaxRetries)
+{
+    /// <summary>Nothing set: the server defaults.</summary>
+    public static QueueDefaults None { get; } = new(null, null, null);
 }
 
 /// <summary>Per-namespace limits; 0 means the server default.</summary>

@@ -35,6 +35,36 @@ public class AdminBehaviourTests(AdminServerFixture fixture) : IClassFixture<Adm
     }
 
     [Fact]
+    public async Task NamespaceQueueSettings_AreStoredAndChecked()
+    {
+        var name = "queue-" + Guid.NewGuid().ToString("N")[..8];
+        var created = (await Server.Client.CreateNamespaceAsync(new CreateNamespaceRequest
+        {
+            Namespace = new Namespace { Name = name, Queue = new QueueSettings { MaxRetries = 0, VisibilityTimeoutMs = 2000 } },
+        }, AsAdmin())).Namespace;
+        var read = (await Server.Client.GetNamespaceAsync(new GetNamespaceRequest { Name = name }, AsAdmin())).Namespace;
+
+        Assert.Equal((true, 0, 2000L, false), (read.Queue.HasMaxRetries, read.Queue.MaxRetries, read.Queue.VisibilityTimeoutMs, read.Queue.HasMaxInFlight));
+        Assert.Contains("queue", created.Patterns);
+
+        var outOfRange = await Assert.ThrowsAsync<RpcException>(() => Server.Client.CreateNamespaceAsync(new CreateNamespaceRequest
+        {
+            Namespace = new Namespace { Name = name + "-x", Queue = new QueueSettings { MaxInFlight = 0 } },
+        }, AsAdmin()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, outOfRange.StatusCode);
+        Assert.StartsWith("namespace.queue.max_in_flight: must be between 1 and 10000", outOfRange.Status.Detail, StringComparison.Ordinal);
+
+        var other = "mem-" + Guid.NewGuid().ToString("N")[..8];
+        await Server.Client.CreateBackendAsync(new CreateBackendRequest { Backend = new Backend { Name = other, Type = "memstore" } }, AsAdmin());
+        var elsewhere = new Namespace { Name = name + "-y" };
+        elsewhere.Slots["queue"] = new PatternSlots { Bindings = { ["message_source"] = "memstore", ["dead_letter_queue"] = other } };
+        var split = await Assert.ThrowsAsync<RpcException>(() => Server.Client.CreateNamespaceAsync(new CreateNamespaceRequest { Namespace = elsewhere }, AsAdmin()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, split.StatusCode);
+        Assert.StartsWith("namespace.slots.queue.dead_letter_queue: dead letters are kept by the message source's backend: bind 'memstore'", split.Status.Detail,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequestId_IsEchoed_WhenGiven_AndGenerated_WhenAbsent()
     {
         using var given = Server.Client.ListNamespacesAsync(new ListNamespacesRequest(), AsAdmin("my-request-42"));

@@ -41,15 +41,47 @@ internal static class WireMapping
 
         wire.AccessGroups.AddRange(r.AccessGroups);
         wire.Labels.AddAll(r.Labels);
+        wire.Queue = r.Queue.ToWire();
         return wire;
     }
+
+    public static QueueSettings ToWire(this QueueDefaults q)
+    {
+        var wire = new QueueSettings();
+        if (q.MaxInFlight is { } inFlight)
+        {
+            wire.MaxInFlight = inFlight;
+        }
+
+        if (q.VisibilityTimeout is { } visibility)
+        {
+            wire.VisibilityTimeoutMs = (long)visibility.TotalMilliseconds;
+        }
+
+        if (q.MaxRetries is { } retries)
+        {
+            wire.MaxRetries = retries;
+        }
+
+        return wire;
+    }
+
+    public static QueueDefaults ToRecord(this QueueSettings? q) => q is null
+        ? QueueDefaults.None
+        : new QueueDefaults(
+            q.HasMaxInFlight ? q.MaxInFlight : null,
+            q.HasVisibilityTimeoutMs ? TimeSpan.FromMilliseconds(q.VisibilityTimeoutMs) : null,
+            q.HasMaxRetries ? q.MaxRetries : null);
 
     public static NamespaceRecord ToRecord(this Namespace? n)
     {
         n ??= new Namespace();
         var quotas = n.Quotas is null ? NamespaceQuotas.Defaults : new NamespaceQuotas(n.Quotas.MaxValueBytes, n.Quotas.MaxRequestsPerSecond);
         return new NamespaceRecord(n.Name, n.Description, [.. n.Patterns], Slots(n), [.. n.AccessGroups], quotas, Copy(n.Labels),
-            n.Version, "", default, "", default);
+            n.Version, "", default, "", default)
+        {
+            Queue = n.Queue.ToRecord(),
+        };
     }
 
     /// <summary>

@@ -87,6 +87,7 @@ internal static partial class NamespaceRules
         }
 
         Labels.Validate(draft.Labels, "namespace.labels");
+        ValidateQueue(draft.Queue, slots);
         return draft with
         {
             Patterns = [.. patterns.Distinct().Order(StringComparer.Ordinal)],
@@ -94,6 +95,35 @@ internal static partial class NamespaceRules
             AccessGroups = [.. draft.AccessGroups.Distinct().Order(StringComparer.Ordinal)],
         };
     }
+
+    /// <summary>Queue settings in the drivers' ranges; dead letters stay on the message source's backend.</summary>
+    private static void ValidateQueue(QueueDefaults queue, Dictionary<string, IReadOnlyDictionary<string, string>> slots)
+    {
+        if (queue.MaxInFlight is < 1 or > 10_000)
+        {
+            throw new AdminValidationException("namespace.queue.max_in_flight", $"must be between 1 and 10000, not {queue.MaxInFlight}");
+        }
+
+        if (queue.VisibilityTimeout is { } visibility && (visibility < TimeSpan.FromMilliseconds(100) || visibility > TimeSpan.FromHours(12)))
+        {
+            throw new AdminValidationException("namespace.queue.visibility_timeout_ms", $"must be between 100 and 43200000, not {(long)visibility.TotalMilliseconds}");
+        }
+
+        if (queue.MaxRetries is < 0 or > 1_000)
+        {
+            throw new AdminValidationException("namespace.queue.max_retries", $"must be between 0 and 1000, not {queue.MaxRetries}");
+        }
+
+        if (slots.TryGetValue(Patterns.Queue, out var bound) && bound.TryGetValue("dead_letter_queue", out var deadLetters)
+            && deadLetters != bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, DataPlaneDefault))
+        {
+            throw new AdminValidationException("namespace.slots.queue.dead_letter_queue",
+                $"dead letters are kept by the message source's backend: bind '{bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, DataPlaneDefault)}' or leave the slot empty");
+        }
+    }
+
+    /// <summary>What serves a pattern whose primary slot binds nothing.</summary>
+    private const string DataPlaneDefault = "memstore";
 
     internal static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 

@@ -133,5 +133,8 @@ internal static class PostgresMigrations
                 proxy_id text NOT NULL,
                 heartbeat_at timestamptz NOT NULL);
             """),
+        new(4, "namespace queue settings", """
+            ALTER TABLE namespaces ADD COLUMN queue_settings jsonb NOT NULL DEFAULT '{}';
+            """),
     ];
 }

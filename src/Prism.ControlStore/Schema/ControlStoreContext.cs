@@ -36,6 +36,7 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
             JsonColumn(e.Property(r => r.Patterns));
             JsonColumn(e.Property(r => r.Backends));
             JsonColumn(e.Property(r => r.AccessGroups));
+            JsonColumn(e.Property(r => r.QueueSettings));
             JsonColumn(e.Property(r => r.Labels));
         });
         modelBuilder.Entity<ConfigRow>(e =>

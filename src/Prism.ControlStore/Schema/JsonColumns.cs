@@ -17,6 +17,38 @@ internal static class JsonColumns
     public static IReadOnlyDictionary<string, string> ReadMap(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
+    /// <summary>The settings that are set, as a JSON object with keys in ordinal order.</summary>
+    public static string WriteQueue(QueueDefaults queue)
+    {
+        var values = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (queue.MaxInFlight is { } inFlight)
+        {
+            values["max_in_flight"] = inFlight;
+        }
+
+        if (queue.MaxRetries is { } retries)
+        {
+            values["max_retries"] = retries;
+        }
+
+        if (queue.VisibilityTimeout is { } visibility)
+        {
+            values["visibility_timeout_ms"] = (long)visibility.TotalMilliseconds;
+        }
+
+        return JsonSerializer.Serialize(values);
+    }
+
+    /// <summary>Reads the queue settings; an absent key (and every key of rows from before they existed) is unset.</summary>
+    public static QueueDefaults ReadQueue(string json)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, long>>(json) ?? [];
+        return new QueueDefaults(
+            values.TryGetValue("max_in_flight", out var inFlight) ? (int)inFlight : null,
+            values.TryGetValue("visibility_timeout_ms", out var visibility) ? TimeSpan.FromMilliseconds(visibility) : null,
+            values.TryGetValue("max_retries", out var retries) ? (int)retries : null);
+    }
+
     /// <summary>Pattern → slot → instance, keys in ordinal order.</summary>
     public static string WriteSlots(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> slots) =>
         JsonSerializer.Serialize(new SortedDictionary<string, SortedDictionary<string, string>>(

@@ -20,6 +20,7 @@ internal static class RowMapping
         AccessGroups = JsonColumns.Write(r.AccessGroups),
         MaxValueBytes = r.Quotas.MaxValueBytes,
         MaxRequestsPerSecond = r.Quotas.MaxRequestsPerSecond,
+        QueueSettings = JsonColumns.WriteQueue(r.Queue),
         Labels = JsonColumns.Write(r.Labels),
         Version = r.Version,
         CreatedBy = r.CreatedBy,
@@ -31,7 +32,10 @@ internal static class RowMapping
     public static NamespaceRecord ToRecord(NamespaceRow r) => new(
         r.Name, r.Description, JsonColumns.ReadList(r.Patterns), JsonColumns.ReadSlots(r.Backends), JsonColumns.ReadList(r.AccessGroups),
         new NamespaceQuotas(r.MaxValueBytes, r.MaxRequestsPerSecond), JsonColumns.ReadMap(r.Labels),
-        r.Version, r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt);
+        r.Version, r.CreatedBy, r.CreatedAt, r.UpdatedBy, r.UpdatedAt)
+    {
+        Queue = JsonColumns.ReadQueue(r.QueueSettings),
+    };
 
     public static ConfigRow ToRow(ConfigRecord r) => new()
     {

@@ -10,6 +10,8 @@ internal sealed class NamespaceRow : VersionedRow
     public long MaxKeys { get; set; }
     public long MaxValueBytes { get; set; }
     public int MaxRequestsPerSecond { get; set; }
+    /// <summary>JSON object: max_in_flight, visibility_timeout_ms, max_retries (absent: 0).</summary>
+    public string QueueSettings { get; set; } = "{}";
 }
 
 /// <summary>Row of <c>configs</c>.</summary>

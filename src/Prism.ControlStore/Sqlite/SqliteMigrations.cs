@@ -134,5 +134,8 @@ internal static class SqliteMigrations
                 proxy_id TEXT NOT NULL,
                 heartbeat_at INTEGER NOT NULL);
             """),
+        new(4, "namespace queue settings", """
+            ALTER TABLE namespaces ADD COLUMN queue_settings TEXT NOT NULL DEFAULT '{}';
+            """),
     ];
 }
