@@ -92,7 +92,7 @@ public sealed class ManifestTests
     {
         var result = Read("---\nkind: Namespace\nname: a\n---\n---\nkind: Namespace\nname: b\nnope: 1\n");
 
-        Assert.Equal("test.yaml: document 3 (namespace/b), line 8: field 'nope': unknown field; accepted: kind, name, description, patterns, access_groups, quotas, labels, version",
+        Assert.Equal("test.yaml: document 3 (namespace/b), line 8: field 'nope': unknown field; accepted: kind, name, description, patterns, access_groups, quotas, queue, labels, version",
             Assert.Single(result.Errors).ToString());
     }
 
@@ -112,7 +112,7 @@ public sealed class ManifestTests
     [InlineData("kind: Deployment\nname: a\n", "test.yaml: document 1, line 1: field 'kind': unknown kind 'Deployment'; accepted: Backend, Namespace")]
     [InlineData("- a\n- b\n", "test.yaml: document 1, line 1: expected a mapping with kind and name")]
     [InlineData("kind: Namespace\ndescription: x\n", "test.yaml: document 1 (namespace), line 1: field 'name': missing")]
-    [InlineData("kind: Namespace\nname: a\naccess_group: [x]\n", "test.yaml: document 1 (namespace/a), line 3: field 'access_group': unknown field (did you mean 'access_groups'?); accepted: kind, name, description, patterns, access_groups, quotas, labels, version")]
+    [InlineData("kind: Namespace\nname: a\naccess_group: [x]\n", "test.yaml: document 1 (namespace/a), line 3: field 'access_group': unknown field (did you mean 'access_groups'?); accepted: kind, name, description, patterns, access_groups, quotas, queue, labels, version")]
     [InlineData("kind: Namespace\nname: a\nquotas: {max_rps: 5}\n", "test.yaml: document 1 (namespace/a), line 3: field 'quotas.max_rps': unknown field; accepted: max_value_bytes, max_requests_per_second")]
     [InlineData("kind: Namespace\nname: a\nquotas: {max_keys: 5}\n", "test.yaml: document 1 (namespace/a), line 3: field 'quotas.max_keys': was removed from the API (counting keys costs a backend round trip per write); accepted: max_value_bytes, max_requests_per_second")]
     [InlineData("kind: Namespace\nname: a\nquotas: {max_value_bytes: lots}\n", "test.yaml: document 1 (namespace/a), line 3: field 'quotas.max_value_bytes': expected an integer")]
@@ -124,8 +124,8 @@ public sealed class ManifestTests
     [InlineData("kind: Namespace\nname: a\npatterns: [keyvalue]\n", "test.yaml: document 1 (namespace/a), line 3: field 'patterns': expected a mapping of pattern to slots, got a list (write keyvalue: {store: redis-cache}, or keyvalue: {} for the default backend)")]
     [InlineData("kind: Namespace\nname: a\npatterns: {keyvalue: redis}\n", "test.yaml: document 1 (namespace/a), line 3: field 'patterns.keyvalue': expected a mapping, got a scalar")]
     [InlineData("kind: Namespace\nname: a\npatterns: {keyvalue: {store: ''}}\n", "test.yaml: document 1 (namespace/a), line 3: field 'patterns.keyvalue.store': expected a backend instance name")]
-    [InlineData("kind: Namespace\nname: a\ncreated_by: me\n", "test.yaml: document 1 (namespace/a), line 3: field 'created_by': is output only; accepted: kind, name, description, patterns, access_groups, quotas, labels, version")]
-    [InlineData("kind: Namespace\nname: a\nslots: {}\n", "test.yaml: document 1 (namespace/a), line 3: field 'slots': is not a file field (slots are given under patterns: pattern: {slot: instance}); accepted: kind, name, description, patterns, access_groups, quotas, labels, version")]
+    [InlineData("kind: Namespace\nname: a\ncreated_by: me\n", "test.yaml: document 1 (namespace/a), line 3: field 'created_by': is output only; accepted: kind, name, description, patterns, access_groups, quotas, queue, labels, version")]
+    [InlineData("kind: Namespace\nname: a\nslots: {}\n", "test.yaml: document 1 (namespace/a), line 3: field 'slots': is not a file field (slots are given under patterns: pattern: {slot: instance}); accepted: kind, name, description, patterns, access_groups, quotas, queue, labels, version")]
     [InlineData("kind: Backend\nname: b\n", "test.yaml: document 1 (backend/b), line 1: field 'type': missing; the backend type (driver), for example redis")]
     [InlineData("kind: Backend\nname: b\ntype: redis\nsecret: {url: x}\n", "test.yaml: document 1 (backend/b), line 4: field 'secret': unknown field (did you mean 'secrets'?); accepted: kind, name, type, description, settings, secrets, labels, version")]
     [InlineData("kind: Backend\nname: b\ntype: redis\nendpoint: x:1\n", "test.yaml: document 1 (backend/b), line 4: field 'endpoint': is output only; accepted: kind, name, type, description, settings, secrets, labels, version")]
@@ -189,6 +189,7 @@ public sealed class ManifestTests
             Name = "orders",
             Description = "Orders: the service's \"main\" store",
             Quotas = new Quotas { MaxValueBytes = 1048576, MaxRequestsPerSecond = 500 },
+            Queue = new QueueSettings { VisibilityTimeoutMs = 1500, MaxRetries = 0 },
             Version = 7,
             CreatedBy = "dev@local.prism",
             CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch),
@@ -216,6 +217,7 @@ public sealed class ManifestTests
         Assert.Equal(expected, parsed);
         Assert.StartsWith("# created 1970-01-01T00:00:00Z by dev@local.prism; updated 1970-01-02T00:00:00Z by ops@example.com\nkind: Namespace\nname: orders\n", yaml, StringComparison.Ordinal);
         Assert.Contains("patterns:\n  pubsub:\n    source: nats\n  keyvalue:\n    store: redis-cache\n  queue:\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("queue:\n  visibility_timeout: 1.5s\n  max_retries: 0\n", yaml, StringComparison.Ordinal);
         Assert.EndsWith("version: 7\n", yaml, StringComparison.Ordinal);
     }
 

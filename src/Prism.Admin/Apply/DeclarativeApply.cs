@@ -133,6 +133,7 @@ internal sealed class DeclarativeApply(IControlStore store, BackendInstanceCatal
         && a.Patterns.SequenceEqual(b.Patterns)
         && a.AccessGroups.SequenceEqual(b.AccessGroups)
         && a.Quotas == b.Quotas
+        && a.Queue == b.Queue
         && SameMap(a.Labels, b.Labels)
         && a.Slots.Count == b.Slots.Count
         && a.Slots.All(p => b.Slots.TryGetValue(p.Key, out var slots) && SameMap(p.Value, slots));

@@ -153,10 +153,19 @@ public static class NamespaceCommands
         ("access groups", Tables.List(ns.AccessGroups)),
         ("max value bytes", Tables.Number(ns.Quotas?.MaxValueBytes ?? 0)),
         ("max requests/s", Tables.Number(ns.Quotas?.MaxRequestsPerSecond ?? 0)),
+        ("queue", Queue(ns.Queue)),
         ("labels", Tables.Map(ns.Labels)),
         ("version", Tables.Number(ns.Version)),
         ("created", $"{Tables.Time(ns.CreatedAt)} by {ns.CreatedBy}"),
         ("updated", $"{Tables.Time(ns.UpdatedAt)} by {ns.UpdatedBy}"));
+
+    /// <summary>The queue settings that are set, as <c>key=value</c>; the rest take the server defaults.</summary>
+    private static string Queue(QueueSettings? queue) => queue is null ? "" : string.Join(",", new[]
+    {
+        queue.HasMaxInFlight ? $"max_in_flight={queue.MaxInFlight}" : null,
+        queue.HasVisibilityTimeoutMs ? $"visibility_timeout={queue.VisibilityTimeoutMs}ms" : null,
+        queue.HasMaxRetries ? $"max_retries={queue.MaxRetries}" : null,
+    }.Where(v => v is not null));
 
     /// <summary>Slot bindings as <c>pattern.slot=instance</c>, sorted.</summary>
     private static string Slots(Namespace ns) => string.Join(",", ns.Slots

@@ -18,6 +18,9 @@ public sealed class NamespaceOptions
     private readonly Option<string[]> _labels = new("--label") { Description = "Add or replace a label as key=value (repeatable)" };
     private readonly Option<long?> _maxValueBytes = new("--max-value-bytes") { Description = "Quota: largest value in bytes (0: server default)" };
     private readonly Option<int?> _maxRequestsPerSecond = new("--max-rps") { Description = "Quota: most requests per second (0: server default)" };
+    private readonly Option<int?> _queueMaxInFlight = new("--queue-max-in-flight") { Description = "Queue: most unsettled messages one group member holds (1-10000; default 16)" };
+    private readonly Option<string?> _queueVisibility = new("--queue-visibility-timeout") { Description = "Queue: how long a delivered message stays with its member, e.g. 30s (default 30s)" };
+    private readonly Option<int?> _queueMaxRetries = new("--queue-max-retries") { Description = "Queue: failed deliveries retried before a dead letter (0-1000; default 5)" };
     private readonly Option<string[]> _removePatterns = new("--remove-pattern") { Description = "Stop offering a pattern; its slots go with it (repeatable)" };
     private readonly Option<string[]> _removeSlots = new("--remove-slot") { Description = "Unbind a slot as pattern.slot, e.g. keyvalue.store (repeatable)" };
     private readonly Option<string[]> _removeAccessGroups = new("--remove-access-group") { Description = "Remove an access group (repeatable)" };
@@ -26,7 +29,8 @@ public sealed class NamespaceOptions
     /// <summary>Adds the options to <paramref name="command"/>; the removing ones only for updates.</summary>
     public void AddTo(Command command, bool update)
     {
-        foreach (var option in new Option[] { _description, _patterns, _slots, _backends, _accessGroups, _labels, _maxValueBytes, _maxRequestsPerSecond })
+        foreach (var option in new Option[] { _description, _patterns, _slots, _backends, _accessGroups, _labels, _maxValueBytes, _maxRequestsPerSecond,
+            _queueMaxInFlight, _queueVisibility, _queueMaxRetries })
         {
             command.Options.Add(option);
         }
@@ -121,6 +125,21 @@ public sealed class NamespaceOptions
         ns.Labels.SetAll(Pairs.Parse(parse.GetValue(_labels), "--label"));
         ns.Quotas.MaxValueBytes = parse.GetValue(_maxValueBytes) ?? ns.Quotas.MaxValueBytes;
         ns.Quotas.MaxRequestsPerSecond = parse.GetValue(_maxRequestsPerSecond) ?? ns.Quotas.MaxRequestsPerSecond;
+        ns.Queue ??= new QueueSettings();
+        if (parse.GetValue(_queueMaxInFlight) is { } inFlight)
+        {
+            ns.Queue.MaxInFlight = inFlight;
+        }
+
+        if (parse.GetValue(_queueVisibility) is { } visibility)
+        {
+            ns.Queue.VisibilityTimeoutMs = (long)Durations.Parse(visibility, "--queue-visibility-timeout").TotalMilliseconds;
+        }
+
+        if (parse.GetValue(_queueMaxRetries) is { } retries)
+        {
+            ns.Queue.MaxRetries = retries;
+        }
     }
 
     private static void AddPattern(Namespace ns, string pattern)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Prism.Admin.V1;
+using Prism.Cli.Commands;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -28,10 +29,13 @@ internal static partial class ManifestReader
     public static readonly IReadOnlyList<string> Kinds = ["Backend", "Namespace"];
 
     /// <summary>The fields of a Namespace document.</summary>
-    public static readonly IReadOnlyList<string> NamespaceFields = ["kind", "name", "description", "patterns", "access_groups", "quotas", "labels", "version"];
+    public static readonly IReadOnlyList<string> NamespaceFields = ["kind", "name", "description", "patterns", "access_groups", "quotas", "queue", "labels", "version"];
 
     /// <summary>The fields of a Backend document.</summary>
     public static readonly IReadOnlyList<string> BackendFields = ["kind", "name", "type", "description", "settings", "secrets", "labels", "version"];
+
+    /// <summary>The fields of a namespace's queue settings.</summary>
+    public static readonly IReadOnlyList<string> QueueFields = ["max_in_flight", "visibility_timeout", "max_retries"];
 
     /// <summary>The fields of a namespace's quotas.</summary>
     public static readonly IReadOnlyList<string> QuotaFields = ["max_value_bytes", "max_requests_per_second"];
@@ -156,6 +160,9 @@ internal static partial class ManifestReader
                 case "quotas":
                     ReadQuotas(reader, value, ns.Quotas);
                     break;
+                case "queue":
+                    ns.Queue = ReadQueue(reader, value);
+                    break;
                 case "labels":
                     ns.Labels.Add(Map(reader.StringMap(value, key)));
                     break;
@@ -227,6 +234,41 @@ internal static partial class ManifestReader
                 quotas.MaxRequestsPerSecond = (int)(reader.Integer(node, "quotas." + key, int.MinValue, int.MaxValue) ?? 0);
             }
         }
+    }
+
+    private static QueueSettings ReadQueue(DocumentReader reader, YamlNode value)
+    {
+        var queue = new QueueSettings();
+        if (reader.Mapping(value, "queue") is not { } map)
+        {
+            return queue;
+        }
+
+        foreach (var (key, node) in reader.Fields(map, "queue.", QueueFields))
+        {
+            switch (key)
+            {
+                case "max_in_flight" when reader.Integer(node, "queue." + key, 1, 10_000) is { } inFlight:
+                    queue.MaxInFlight = (int)inFlight;
+                    break;
+                case "max_retries" when reader.Integer(node, "queue." + key, 0, 1_000) is { } retries:
+                    queue.MaxRetries = (int)retries;
+                    break;
+                case "visibility_timeout":
+                    try
+                    {
+                        queue.VisibilityTimeoutMs = (long)Durations.Parse(reader.String(node, "queue." + key), "queue.visibility_timeout").TotalMilliseconds;
+                    }
+                    catch (CliException e)
+                    {
+                        reader.Error(node, "queue." + key, e.Message);
+                    }
+
+                    break;
+            }
+        }
+
+        return queue;
     }
 
     private static Backend ReadBackend(DocumentReader reader, YamlMappingNode map, Func<string, string?> environment)

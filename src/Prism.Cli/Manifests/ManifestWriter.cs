@@ -59,6 +59,27 @@ internal static class ManifestWriter
             document["quotas"] = quotas;
         }
 
+        var queue = new Dictionary<string, object>();
+        if (ns.Queue is { HasMaxInFlight: true } q3)
+        {
+            queue["max_in_flight"] = q3.MaxInFlight;
+        }
+
+        if (ns.Queue is { HasVisibilityTimeoutMs: true } q4)
+        {
+            queue["visibility_timeout"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{q4.VisibilityTimeoutMs / 1000.0:0.###}s");
+        }
+
+        if (ns.Queue is { HasMaxRetries: true } q5)
+        {
+            queue["max_retries"] = q5.MaxRetries;
+        }
+
+        if (queue.Count > 0)
+        {
+            document["queue"] = queue;
+        }
+
         AddCommon(document, ns.Labels, ns.Version);
         return Comments(Changed(ns.CreatedBy, ns.CreatedAt, ns.UpdatedBy, ns.UpdatedAt)) + Yaml.Serialize(document);
     }
