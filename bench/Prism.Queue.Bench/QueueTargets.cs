@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Prism.Interfaces.Queue;
+using StackExchange.Redis;
+
+namespace Prism.Queue.Bench;
+
+/// <summary>Where the benchmark publishes, and a consumer that acknowledges what it receives and reports each payload.</summary>
+public interface IQueueTarget : IAsyncDisposable
+{
+    Task PublishAsync(byte[] payload);
+
+    /// <summary>Starts one consumer that acks every message and hands its payload to <paramref name="received"/>.</summary>
+    Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop);
+}
+
+/// <summary>JetStream with NATS.Net: publish waits for the stream's ack; a durable pull consumer acks explicitly.</summary>
+public sealed class DirectJetStream(NatsConnection nats, string stream) : IQueueTarget
+{
+    private readonly NatsJSContext _js = new(nats);
+
+    public static async Task<DirectJetStream> CreateAsync(string url, string stream)
+    {
+        var nats = new NatsConnection(new NatsOpts { Url = url });
+        await nats.ConnectAsync();
+        await new NatsJSContext(nats).CreateStreamAsync(new StreamConfig(stream, [stream + ".>"]) { Retention = StreamConfigRetention.Workqueue });
+        return new DirectJetStream(nats, stream);
+    }
+
+    public async Task PublishAsync(byte[] payload) => (await _js.PublishAsync(stream + ".jobs", payload)).EnsureSuccess();
+
+    public async Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop)
+    {
+        var consumer = await _js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig("workers") { AckPolicy = ConsumerConfigAckPolicy.Explicit, MaxAckPending = 1000 }, stop);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stop))
+                {
+                    received(message.Data);
+                    await message.AckAsync(cancellationToken: stop);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, stop);
+    }
+
+    public ValueTask DisposeAsync() => nats.DisposeAsync();
+}
+
+/// <summary>Redis Streams with StackExchange.Redis: XADD; a group member reads with XREADGROUP and XACKs.</summary>
+public sealed class DirectRedisStreams(IDatabase db, string key) : IQueueTarget
+{
+    public Task PublishAsync(byte[] payload) => db.StreamAddAsync(key, "p", payload);
+
+    public async Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop)
+    {
+        await db.StreamCreateConsumerGroupAsync(key, "workers", "0-0", createStream: true);
+        _ = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var entries = await db.StreamReadGroupAsync(key, "workers", "w1", ">", count: 256);
+                if (entries.Length == 0)
+                {
+                    await Task.Delay(1, CancellationToken.None);
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    received((byte[])entry["p"]!);
+                }
+
+                await db.StreamAcknowledgeAsync(key, "workers", [.. entries.Select(e => e.Id)]);
+            }
+        }, stop);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Through the proxy: unary Publish; one Consume stream that acks each message on the same stream.</summary>
+public sealed class ThroughProxyQueue(GrpcChannel channel, string token, string @namespace, string queue) : IQueueTarget
+{
+    private readonly QueueBasicInterface.QueueBasicInterfaceClient _client = new(channel);
+    private readonly Metadata _headers = new() { { "authorization", "Bearer " + token }, { "x-prism-namespace", @namespace } };
+
+    public async Task PublishAsync(byte[] payload) =>
+        await _client.PublishAsync(new QueuePublishRequest { Queue = queue, Payload = UnsafeByteOperations.UnsafeWrap(payload) }, _headers);
+
+    public async Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop)
+    {
+        var call = _client.Consume(_headers, cancellationToken: stop);
+        await call.RequestStream.WriteAsync(new ConsumeRequest { Join = new Join { Queue = queue, Group = "workers", ConsumerId = "w1", MaxInFlight = 1000 } }, stop);
+        var acks = Channel.CreateUnbounded<string>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var id in acks.Reader.ReadAllAsync(stop))
+                {
+                    await call.RequestStream.WriteAsync(new ConsumeRequest { Ack = new Ack { MessageId = id } });
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException)
+            {
+            }
+        }, stop);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var response in call.ResponseStream.ReadAllAsync(stop))
+                {
+                    if (response.EventCase == ConsumeResponse.EventOneofCase.Message)
+                    {
+                        received(response.Message.Payload.Memory);
+                        acks.Writer.TryWrite(response.Message.MessageId);
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException)
+            {
+            }
+        }, stop);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
