@@ -25,7 +25,21 @@ internal static class PublicHost
             return context.Response.WriteAsync($"Use the console at {options.PublicUrl}");
         }
 
-        context.Response.Redirect(new Uri(options.PublicUrl, request.Path + request.QueryString).ToString());
+        context.Response.Redirect(OnPublicHost(options.PublicUrl, request));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The same path and query on the public host. Leading slashes are collapsed to one: a path such as
+    /// <c>//evil.example/x</c> is a path on this host, never a scheme-relative URL to another site.
+    /// </summary>
+    internal static string OnPublicHost(Uri publicUrl, HttpRequest request)
+    {
+        var target = new UriBuilder(publicUrl)
+        {
+            Path = "/" + (request.Path.Value ?? "").TrimStart('/'),
+            Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+        };
+        return target.Uri.AbsoluteUri;
     }
 }

@@ -86,6 +86,24 @@ public class ConsolePostureTests
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 
+    [Theory]
+    [InlineData("//evil.example/x", "/evil.example/x")]
+    [InlineData("///evil.example/x", "/evil.example/x")]
+    [InlineData("/namespaces?page_token=a%2Fb", "/namespaces?page_token=a%2Fb")]
+    public async Task ARequestOnAnotherHost_IsSentToTheSamePathOnThePublicHost_NeverAnotherSite(string path, string expected)
+    {
+        using var home = new TempDirectory("prism-console-posture");
+        var settings = Settings(home);
+        var port = settings["console:port"]!;
+        await using var console = await ModuleApp.StartAsync(new ConsoleModule(), settings);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}{path}")).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"http://localhost:{port}{expected}", response.Headers.Location!.OriginalString);
+    }
+
     private static Dictionary<string, string?> Settings(TempDirectory home) => new()
     {
         ["home"] = home.Path,
