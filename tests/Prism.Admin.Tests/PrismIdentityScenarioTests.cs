@@ -1,5 +1,6 @@
 using System.Globalization;
 using Duende.IdentityModel.Client;
+using Grpc.Core;
 using Prism.Identity;
 using Prism.Testing;
 
@@ -23,11 +24,18 @@ public class PrismIdentityScenarioTests
         await using var admin = await AdminServer.StartAsync(new Dictionary<string, string?> { ["security:oidc_issuer"] = issuer });
 
         await AdminScenario.RunAsync(admin.Client,
-            viewerToken: await PasswordToken(issuer, "test@local.prism"), "test@local.prism",
-            adminToken: await PasswordToken(issuer, "dev@local.prism"), "dev@local.prism");
+            viewerToken: (await PasswordTokens(issuer, "test@local.prism")).AccessToken!, "test@local.prism",
+            adminToken: (await PasswordTokens(issuer, "dev@local.prism")).AccessToken!, "dev@local.prism");
+
+        // The ID token of the same response is not a bearer token.
+        var idToken = (await PasswordTokens(issuer, "dev@local.prism")).IdentityToken;
+        Assert.False(string.IsNullOrEmpty(idToken));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => admin.Client.ListNamespacesAsync(new V1.ListNamespacesRequest(), AdminServer.Options(idToken)).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("this is an ID token: present the access token", refused.Status.Detail, StringComparison.Ordinal);
     }
 
-    private static async Task<string> PasswordToken(string issuer, string user)
+    private static async Task<TokenResponse> PasswordTokens(string issuer, string user)
     {
         using var http = new HttpClient();
         var response = await http.RequestPasswordTokenAsync(new PasswordTokenRequest
@@ -39,6 +47,6 @@ public class PrismIdentityScenarioTests
             Scope = "openid email profile groups",
         }).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(response.IsError, response.Error);
-        return response.AccessToken!;
+        return response;
     }
 }

@@ -34,6 +34,26 @@ public sealed class TokenRejectionTests : IAsyncLifetime
         Assert.Contains("well-formed", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("at_hash")]
+    [InlineData("c_hash")]
+    public async Task IdToken_IsRejected_SayingToUseTheAccessToken(string hashClaim)
+    {
+        var token = _h.Issuer.MintToken("alice@example.com", ["prism:admin"], claims: new Dictionary<string, object?> { [hashClaim] = "x7dRTnI1dYkbnRYHJN6mNQ", ["nonce"] = "n" });
+        var e = await _h.RejectAsync(token);
+        Assert.Equal(TokenRejections.IdToken, e.Code);
+        Assert.Equal("this is an ID token: present the access token (access_token of the token response) as the bearer token", e.Message);
+    }
+
+    [Fact]
+    public async Task AccessTokens_AreAccepted_PlainJwtsAndRfc9068Ones()
+    {
+        Assert.Equal("alice@example.com", (await _h.ValidateAsync(Admin())).Email);
+        var typed = _h.Issuer.NewUserToken("bob@example.com", ["prism:admin"], claims: new Dictionary<string, object?> { ["at_hash"] = "ignored" })
+            .WithHeader("typ", "at+jwt").Sign();
+        Assert.Equal("bob@example.com", (await _h.ValidateAsync(typed)).Email);
+    }
+
     [Fact]
     public async Task OversizedToken_IsRejected()
     {

@@ -86,6 +86,7 @@ public sealed class OidcTokenValidator : ITokenValidator
     {
         var jwt = Parse(token);
         CheckAlgorithm(jwt.Alg);
+        CheckIsAccessToken(jwt);
         var key = await SelectKeyAsync(jwt, cancellationToken).ConfigureAwait(false);
 
         var result = await _handler.ValidateTokenAsync(jwt, Parameters(key)).ConfigureAwait(false);
@@ -145,6 +146,26 @@ public sealed class OidcTokenValidator : ITokenValidator
         if (!AllowedAlgorithms.Contains(alg))
         {
             throw TokenRejections.Reject(TokenRejections.AlgNotAllowed);
+        }
+    }
+
+    /// <summary>
+    /// Only access tokens are bearer tokens. An RFC 9068 access token (<c>typ: at+jwt</c>, what Prism's
+    /// identity provider issues) is one; otherwise a token carrying <c>at_hash</c> or <c>c_hash</c> is an ID
+    /// token (OpenID Connect Core 3.1.3.6, 3.3.2.11), whatever its audience. Tokens with neither are
+    /// accepted, as a foreign provider's access tokens (Dex) are plain JWTs.
+    /// </summary>
+    private static void CheckIsAccessToken(JsonWebToken jwt)
+    {
+        if (jwt.TryGetHeaderValue<string>("typ", out var typ) && (typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase)
+            || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        if (jwt.TryGetPayloadValue<object>("at_hash", out _) || jwt.TryGetPayloadValue<object>("c_hash", out _))
+        {
+            throw TokenRejections.Reject(TokenRejections.IdToken);
         }
     }
 

@@ -43,6 +43,9 @@ public static class TokenRejections
     /// <summary>Any other validation failure.</summary>
     public const string Invalid = "token_invalid";
 
+    /// <summary>An OpenID Connect ID token (it says who signed in, to the client) presented as a bearer token.</summary>
+    public const string IdToken = "id_token_presented";
+
     internal static TokenRejectedException Reject(string code, Exception? inner = null) => new(code, MessageOf(code), inner);
 
     /// <summary>The client-facing message of <paramref name="code"/>.</summary>
@@ -65,6 +68,7 @@ public static class TokenRejections
         MissingSubject => "token has no subject (sub)",
         EmailNotVerified => "token email is not verified (email_verified=false)",
         IdentityProviderUnreachable => "identity provider unreachable and no cached keys",
+        IdToken => "this is an ID token: present the access token (access_token of the token response) as the bearer token",
         _ => "token is invalid",
     };
 }
