@@ -63,6 +63,12 @@ public static class IdentityServiceCollectionExtensions
                 server.AllowPasswordFlow().AllowRefreshTokenFlow().AllowDeviceAuthorizationFlow()
                     .AllowAuthorizationCodeFlow().AllowClientCredentialsFlow()
                     .RequireProofKeyForCodeExchange();
+                // S256 only: "plain" (also what a request without a method means) sends the verifier itself in the front channel.
+                server.Configure(options =>
+                {
+                    options.CodeChallengeMethods.Clear();
+                    options.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                });
                 server.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess, TokenPrincipals.Groups);
                 server.RegisterClaims(Claims.Subject, Claims.Email, Claims.EmailVerified, Claims.Name, Claims.PreferredUsername, TokenPrincipals.Groups);
                 server.DisableAccessTokenEncryption().DisableSlidingRefreshTokenExpiration();

@@ -120,6 +120,25 @@ public sealed class AuthorizationCodeTests
         Assert.Contains("code_challenge", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("")]
+    public async Task PlainPkce_IsRejected_OnlyS256IsAccepted(string method)
+    {
+        using var home = new TempDirectory();
+        await using var server = await IdentityServer.StartAsync(home.Path);
+        var verifier = CryptoRandom.CreateUniqueId(43);
+        var url = new RequestUrl(server.Issuer + "/auth").CreateAuthorizeUrl(
+            clientId: "prismctl", responseType: "code", scope: "openid", redirectUri: Callback, state: "s",
+            codeChallenge: verifier, codeChallengeMethod: method.Length == 0 ? null : method);
+
+        var response = await server.Http.GetAsync(new Uri(url)).WaitAsync(IdentityServer.Timeout);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("code_challenge_method", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ApprovalScreen_WhenNotSkipped_IssuesTheCodeOnlyAfterApproval()
     {
