@@ -112,6 +112,22 @@ public sealed class DeadLetterCommandTests(PrismServers servers) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Dlq_WithTheBoundBackendDown_IsUnavailable_NamingIt()
+    {
+        using var cli = new Prismctl(servers);
+        await using var doomed = await RedisServer.StartNewAsync();
+        var backend = "dlq-down-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(0, (await cli.RunAsync("backend", "create", backend, "--type", "redis", "--secret", "url=redis://" + doomed.Configuration)).ExitCode);
+        Assert.Equal(0, (await cli.RunAsync("namespace", "create", backend, "--slot", $"queue.message_source={backend}")).ExitCode);
+        await doomed.StopAsync().WaitAsync(Wait);
+
+        var down = await cli.RunAsync("queue", "dlq", "list", "orders", "-n", backend);
+
+        Assert.Equal(ExitCodes.Unavailable, down.ExitCode);
+        Assert.Contains($"unavailable: backend '{backend}' is unavailable", down.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dlq_AsAViewer_IsPermissionDenied()
     {
         using var cli = new Prismctl(servers, localDev: false);

@@ -27,8 +27,8 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     public async Task<(IReadOnlyList<DeadLetter> Items, string? LastKey)> ListAsync(
         AdminCaller caller, string @namespace, string queue, int limit, string? after, CancellationToken cancellation)
     {
-        var driver = await QueueOfAsync(caller, @namespace, queue, cancellation);
-        var items = await driver.ListDeadLettersAsync(@namespace, queue, after, limit + 1, cancellation);
+        var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        var items = await OnAsync(backend, () => driver.ListDeadLettersAsync(@namespace, queue, after, limit + 1, cancellation));
         return items.Count > limit ? ([.. items.Take(limit)], items[limit - 1].Id) : (items, null);
     }
 
@@ -36,18 +36,20 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     public async Task<DeadLetter> GetAsync(AdminCaller caller, string @namespace, string queue, string id, CancellationToken cancellation)
     {
         RequireId(id);
-        var driver = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
         caller.Metadata["dead_letter_id"] = id;
-        return await driver.GetDeadLetterAsync(@namespace, queue, id, cancellation) ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
+        return await OnAsync(backend, () => driver.GetDeadLetterAsync(@namespace, queue, id, cancellation))
+            ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
     }
 
     /// <summary>Puts a dead letter back on its queue as a new message; returns the new message id.</summary>
     public async Task<string> ReplayAsync(AdminCaller caller, string @namespace, string queue, string id, CancellationToken cancellation)
     {
         RequireId(id);
-        var driver = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
         caller.Metadata["dead_letter_id"] = id;
-        var messageId = await driver.ReplayDeadLetterAsync(@namespace, queue, id, cancellation) ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
+        var messageId = await OnAsync(backend, () => driver.ReplayDeadLetterAsync(@namespace, queue, id, cancellation))
+            ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
         caller.Metadata["message_id"] = messageId;
         return messageId;
     }
@@ -55,13 +57,26 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     /// <summary>Removes every dead letter of the queue; returns how many.</summary>
     public async Task<long> PurgeAsync(AdminCaller caller, string @namespace, string queue, CancellationToken cancellation)
     {
-        var driver = await QueueOfAsync(caller, @namespace, queue, cancellation);
-        var purged = await driver.PurgeDeadLettersAsync(@namespace, queue, cancellation);
+        var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        var purged = await OnAsync(backend, () => driver.PurgeDeadLettersAsync(@namespace, queue, cancellation));
         caller.Metadata["purged"] = purged.ToString(CultureInfo.InvariantCulture);
         return purged;
     }
 
-    private async Task<IQueue> QueueOfAsync(AdminCaller caller, string @namespace, string queue, CancellationToken cancellation)
+    /// <summary>Runs a driver call; a failure to reach the engine names the instance (the driver knows only its type).</summary>
+    private static async Task<T> OnAsync<T>(string backend, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (BackendUnavailableException e) when (e.BackendName != backend)
+        {
+            throw new BackendUnavailableException(backend, e.Detail, e);
+        }
+    }
+
+    private async Task<(string Backend, IQueue Driver)> QueueOfAsync(AdminCaller caller, string @namespace, string queue, CancellationToken cancellation)
     {
         caller.Touches(Resource, queue, @namespace);
         NamespaceRules.RequireName(@namespace, "namespace");
@@ -84,8 +99,8 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
         await drivers.RefreshAsync(cancellation);
         var instance = await drivers.ResolveAsync(name, cancellation)
             ?? throw new BackendUnavailableException(name, $"bound by namespace '{@namespace}' but defined neither in this admin's configuration nor in the control store");
-        return instance.Driver(Patterns.Queue) as IQueue
-            ?? throw new QueueNotOfferedException(@namespace, $"its {Patterns.Queue}.{slot} backend '{name}' ({instance.Type.Name}) has no queue driver");
+        return (name, instance.Driver(Patterns.Queue) as IQueue
+            ?? throw new QueueNotOfferedException(@namespace, $"its {Patterns.Queue}.{slot} backend '{name}' ({instance.Type.Name}) has no queue driver"));
     }
 
     private static void RequireId(string id)
