@@ -35,8 +35,8 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     /// <summary>One dead letter.</summary>
     public async Task<DeadLetter> GetAsync(AdminCaller caller, string @namespace, string queue, string id, CancellationToken cancellation)
     {
-        RequireId(id);
         var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        RequireId(id);
         caller.Metadata["dead_letter_id"] = id;
         return await OnAsync(backend, () => driver.GetDeadLetterAsync(@namespace, queue, id, cancellation))
             ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
@@ -45,8 +45,8 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     /// <summary>Puts a dead letter back on its queue as a new message; returns the new message id.</summary>
     public async Task<string> ReplayAsync(AdminCaller caller, string @namespace, string queue, string id, CancellationToken cancellation)
     {
-        RequireId(id);
         var (backend, driver) = await QueueOfAsync(caller, @namespace, queue, cancellation);
+        RequireId(id);
         caller.Metadata["dead_letter_id"] = id;
         var messageId = await OnAsync(backend, () => driver.ReplayDeadLetterAsync(@namespace, queue, id, cancellation))
             ?? throw new DeadLetterNotFoundException(@namespace, queue, id);
