@@ -14,6 +14,7 @@ using Prism.Admin.Grpc;
 using Prism.Admin.Namespaces;
 using Prism.Admin.Operations;
 using Prism.Admin.Paging;
+using Prism.Admin.Queues;
 using Prism.ControlStore;
 using Prism.Backends;
 using Prism.Security;
@@ -46,6 +47,7 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<SessionDirectory>();
         services.TryAddSingleton<ControlPlane>();
         services.TryAddSingleton<AdminMetrics>();
+        services.TryAddSingleton<DeadLetterCatalog>();
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024)
             .AddServiceOptions<AdminGrpcService>(o => o.Interceptors.Add<AdminCallInterceptor>());

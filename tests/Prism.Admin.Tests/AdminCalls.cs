@@ -33,6 +33,10 @@ public static class AdminCalls
             ["GetMaintenanceMode"] = async (c, o) => await c.GetMaintenanceModeAsync(new GetMaintenanceModeRequest(), o),
             ["DrainConnections"] = async (c, o) => await c.DrainConnectionsAsync(new DrainConnectionsRequest { Cancel = true }, o),
             ["GetMetrics"] = async (c, o) => await c.GetMetricsAsync(new GetMetricsRequest(), o),
+            ["ListDeadLetters"] = async (c, o) => await c.ListDeadLettersAsync(new ListDeadLettersRequest { Namespace = "missing", Queue = "q" }, o),
+            ["GetDeadLetter"] = async (c, o) => await c.GetDeadLetterAsync(new GetDeadLetterRequest { Namespace = "missing", Queue = "q", Id = "1-0" }, o),
+            ["ReplayDeadLetter"] = async (c, o) => await c.ReplayDeadLetterAsync(new ReplayDeadLetterRequest { Namespace = "missing", Queue = "q", Id = "1-0" }, o),
+            ["PurgeDeadLetters"] = async (c, o) => await c.PurgeDeadLettersAsync(new PurgeDeadLettersRequest { Namespace = "missing", Queue = "q" }, o),
             ["GetAuditLog"] = async (c, o) =>
             {
                 using var call = c.GetAuditLog(new GetAuditLogRequest { Limit = 1 }, o);

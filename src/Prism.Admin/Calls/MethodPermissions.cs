@@ -33,6 +33,10 @@ public static class MethodPermissions
         ["DrainConnections"] = Permissions.Operational,
         ["GetMetrics"] = Permissions.Read,
         ["GetAuditLog"] = Permissions.Audit,
+        ["ListDeadLetters"] = Permissions.Operational,
+        ["GetDeadLetter"] = Permissions.Operational,
+        ["ReplayDeadLetter"] = Permissions.Operational,
+        ["PurgeDeadLetters"] = Permissions.Operational,
     };
 
     /// <summary>The permission for an RPC; an RPC missing from the table requires admin:write, failing closed.</summary>

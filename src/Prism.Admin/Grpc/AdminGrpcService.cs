@@ -8,6 +8,7 @@ using Prism.ControlStore;
 using Prism.Admin.V1;
 using Prism.Admin.Apply;
 using Prism.Admin.Backends;
+using Prism.Admin.Queues;
 
 namespace Prism.Admin.Grpc;
 
@@ -25,6 +26,7 @@ internal sealed partial class AdminGrpcService(
     AuditReader audit,
     BackendInstanceCatalog backends,
     DeclarativeApply apply,
+    DeadLetterCatalog deadLetters,
     PageCursor cursor) : AdminService.AdminServiceBase
 {
     public override async Task<ListNamespacesResponse> ListNamespaces(ListNamespacesRequest request, ServerCallContext context)

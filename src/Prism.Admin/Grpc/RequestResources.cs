@@ -33,7 +33,13 @@ internal static class RequestResources
             DrainConnectionsRequest => caller.Touches("drain"),
             GetMetricsRequest => caller.Touches("metrics"),
             GetAuditLogRequest r => caller.Touches("audit", "", r.Namespace.Length > 0 ? r.Namespace : null),
+            ListDeadLettersRequest r => caller.Touches("queue", r.Queue, NullIfEmpty(r.Namespace)),
+            GetDeadLetterRequest r => caller.Touches("queue", r.Queue, NullIfEmpty(r.Namespace)),
+            ReplayDeadLetterRequest r => caller.Touches("queue", r.Queue, NullIfEmpty(r.Namespace)),
+            PurgeDeadLettersRequest r => caller.Touches("queue", r.Queue, NullIfEmpty(r.Namespace)),
             _ => caller,
         };
     }
+
+    private static string? NullIfEmpty(string value) => value.Length > 0 ? value : null;
 }

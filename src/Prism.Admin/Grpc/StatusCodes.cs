@@ -2,6 +2,8 @@ using Grpc.Core;
 using Prism.Admin.Calls;
 using Prism.Admin.Apply;
 using Prism.Admin.Backends;
+using Prism.Admin.Queues;
+using Prism.Backends;
 using Prism.ControlStore;
 
 namespace Prism.Admin.Grpc;
@@ -19,6 +21,9 @@ internal static class StatusCodes
         ResourceInUseException e => new Status(StatusCode.FailedPrecondition, e.Message),
         BackendConnectionException e => new Status(StatusCode.FailedPrecondition, e.Message),
         BackendConfiguredException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        QueueNotOfferedException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        DeadLetterNotFoundException e => new Status(StatusCode.NotFound, e.Message),
+        BackendUnavailableException e => new Status(StatusCode.Unavailable, e.Message),
         ApplyItemException { InnerException: { } inner } e => new Status(From(inner, context, requestId).StatusCode, e.Message),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested => new Status(StatusCode.Cancelled, "call cancelled by the client"),
         _ => new Status(StatusCode.Internal, $"internal error; quote request id {requestId} when reporting it"),

@@ -8,7 +8,7 @@ public static class PrismctlCommand
     /// <summary>Builds the whole command tree.</summary>
     public static RootCommand Create()
     {
-        var root = new RootCommand("prismctl: operate a Prism control plane (namespaces, configs, sessions, backends, operations, audit).");
+        var root = new RootCommand("prismctl: operate a Prism control plane (namespaces, configs, sessions, backends, queues, operations, audit).");
         foreach (var option in GlobalOptions.All)
         {
             root.Options.Add(option);
@@ -24,6 +24,7 @@ public static class PrismctlCommand
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(BackendCommands.Create());
+        root.Subcommands.Add(QueueCommands.Create());
         foreach (var command in OperationsCommands.Create())
         {
             root.Subcommands.Add(command);
