@@ -99,7 +99,7 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
         await drivers.RefreshAsync(cancellation);
         var instance = await drivers.ResolveAsync(name, cancellation)
             ?? throw new BackendUnavailableException(name, $"bound by namespace '{@namespace}' but defined neither in this admin's configuration nor in the control store");
-        return (name, instance.Driver(Patterns.Queue) as IQueue
+        return (name, instance.DriversOf(@namespace).Driver(Patterns.Queue) as IQueue
             ?? throw new QueueNotOfferedException(@namespace, $"its {Patterns.Queue}.{slot} backend '{name}' ({instance.Type.Name}) has no queue driver"));
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prism.Backends.Credentials;
 using Prism.Backends.Types;
 
@@ -12,6 +13,7 @@ public sealed class BackendInstance : IDriverSource, IAsyncDisposable
 {
     private readonly BackendContext _context;
     private readonly DriverSet _shared;
+    private readonly ConcurrentDictionary<string, Lazy<IDriverSource>> _byNamespace = new(StringComparer.Ordinal);
 
     internal BackendInstance(BackendInstanceSpec spec, BackendType type, BackendContext context)
     {
@@ -47,6 +49,15 @@ public sealed class BackendInstance : IDriverSource, IAsyncDisposable
     /// <inheritdoc />
     public object? Driver(string pattern) => _shared.Driver(pattern);
 
+    /// <summary>
+    /// Drivers with the instance's own credential that reach <paramref name="namespace"/>'s data wherever its
+    /// credential mode keeps it (operators' calls such as dead letters): the shared drivers unless the type
+    /// keeps namespaces apart. Owned by the instance.
+    /// </summary>
+    public IDriverSource DriversOf(string @namespace) =>
+        _byNamespace.GetOrAdd(@namespace, ns => new Lazy<IDriverSource>(() =>
+            Type.OpenForNamespace(Spec, ns, _context) is { } connection ? new DriverSet(Type, () => connection) : _shared)).Value;
+
     /// <summary>A trivial round trip on the instance's connection.</summary>
     public Task PingAsync(CancellationToken cancellation) => _shared.Connection.PingAsync(cancellation);
 
@@ -54,5 +65,13 @@ public sealed class BackendInstance : IDriverSource, IAsyncDisposable
     public DriverSet OpenAs(SessionCredential credential) => new(Type, () => Type.OpenAs(Spec, credential, _context));
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _shared.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var own in _byNamespace.Values.Where(v => v.IsValueCreated).Select(v => v.Value).OfType<DriverSet>().Where(d => !ReferenceEquals(d, _shared)))
+        {
+            await own.DisposeAsync();
+        }
+
+        await _shared.DisposeAsync();
+    }
 }

@@ -37,6 +37,13 @@ public abstract class BackendType
     /// <summary>Opens the pooled client(s) of an instance; nothing is dialled until first used.</summary>
     public abstract BackendConnection Open(BackendInstanceSpec spec, BackendContext context);
 
+    /// <summary>
+    /// A connection with the instance's own credential that reaches where <paramref name="namespace"/>'s
+    /// data lives, or null when the shared connection reaches every namespace's (the default). A type whose
+    /// dynamic mode keeps namespaces apart (PostgreSQL schemas) returns one, for operators' calls.
+    /// </summary>
+    public virtual BackendConnection? OpenForNamespace(BackendInstanceSpec spec, string @namespace, BackendContext context) => null;
+
     /// <summary>True when instances can run in dynamic credential mode: the connection offers a <see cref="BackendConnection.Credentials"/> source and <see cref="OpenAs"/> works.</summary>
     public virtual bool IssuesCredentials => false;
 

@@ -94,6 +94,27 @@ public abstract class CredentialSourceContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeadLettersOfASessionsQueue_AreSeenWithTheInstanceCredential()
+    {
+        var credential = await IssueAsync("team-d");
+        var session = (IQueue)Track(Instance.OpenAs(credential)).Driver(Patterns.Queue)!;
+        await session.EnqueueAsync("team-d", "jobs", "poison"u8.ToArray(), null, null, null, default);
+        await using (var member = await session.ConsumeAsync("team-d", "jobs", "workers", "w1", ConsumeOptions.Default with { MaxRetries = 0 }, default))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await foreach (var message in member.ReadAllAsync(timeout.Token))
+            {
+                Assert.True(await member.NackAsync(message.MessageId, TimeSpan.Zero, "cannot parse", default));
+                break;
+            }
+        }
+
+        var operators = (IQueue)Instance.DriversOf("team-d").Driver(Patterns.Queue)!;
+        var dead = Assert.Single(await operators.ListDeadLettersAsync("team-d", "jobs", null, 10, default));
+        Assert.Equal("cannot parse", dead.Error);
+    }
+
+    [Fact]
     public async Task Revoke_RemovesThePrincipal_AndEndsItsConnections()
     {
         var credential = await IssueAsync("team-a");

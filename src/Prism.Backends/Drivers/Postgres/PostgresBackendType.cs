@@ -56,6 +56,20 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
         return new PostgresConnection(builder, context, PostgresScope.Namespace(credential.Namespace));
     }
 
+    /// <summary>In dynamic mode a namespace's tables are in its own schema: the instance's credential with that schema first on the search path.</summary>
+    public override BackendConnection? OpenForNamespace(BackendInstanceSpec spec, string @namespace, BackendContext context)
+    {
+        if (!CredentialPolicy.Of(spec, this).IsDynamic)
+        {
+            return null;
+        }
+
+        var builder = Parse(spec);
+        builder.SearchPath = PostgresScope.SchemaOf(@namespace);
+        builder.MaxPoolSize = SessionPoolSize;
+        return new PostgresConnection(builder, context, PostgresScope.Namespace(@namespace));
+    }
+
     /// <summary>Connections a session's pool opens at most.</summary>
     public const int SessionPoolSize = 4;
 
