@@ -38,6 +38,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<DataPlaneRouter>();
         services.TryAddSingleton<KeyValueOperations>();
         services.TryAddSingleton<PubSubOperations>();
+        services.TryAddSingleton<QueueOperations>();
         services.TryAddSingleton<ControlStateMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
         // Stopped in reverse order: sessions close (revoking their credentials) before the keeper revokes what is left.
@@ -56,13 +57,14 @@ public static class ProxyServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps the four data-plane services, gRPC health and reflection.</summary>
+    /// <summary>Maps the five data-plane services, gRPC health and reflection.</summary>
     public static IEndpointRouteBuilder MapPrismProxy(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<KeyValueBasicService>();
         endpoints.MapGrpcService<KeyValueTtlService>();
         endpoints.MapGrpcService<KeyValueBatchService>();
         endpoints.MapGrpcService<PubSubService>();
+        endpoints.MapGrpcService<QueueService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
         return endpoints;

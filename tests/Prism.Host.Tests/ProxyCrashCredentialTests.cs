@@ -2,14 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Health.V1;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Prism.ControlStore;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
-using Prism.Testing;
 using Prism.Testing.Servers;
 using StackExchange.Redis;
 
@@ -53,12 +50,12 @@ public sealed class ProxyCrashCredentialTests(PostgresFixture postgres)
             """);
         var namespaces = await CreateNamespacesAsync(storeUrl);
 
-        var first = StartProxy(prism, "proxy-a", out var firstChannel);
+        var first = ProxyProcess.Start(prism, "proxy-a");
         try
         {
-            await WaitServingAsync(firstChannel);
-            var keyValue = new KeyValueBasicInterface.KeyValueBasicInterfaceClient(firstChannel);
-            var pubSub = new PubSubBasicInterface.PubSubBasicInterfaceClient(firstChannel);
+            await first.WaitServingAsync();
+            var keyValue = new KeyValueBasicInterface.KeyValueBasicInterfaceClient(first.Channel);
+            var pubSub = new PubSubBasicInterface.PubSubBasicInterfaceClient(first.Channel);
             foreach (var ns in namespaces)
             {
                 var call = Call(ns);
@@ -72,46 +69,38 @@ public sealed class ProxyCrashCredentialTests(PostgresFixture postgres)
         }
         finally
         {
-            first.Kill();
-            await first.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            firstChannel.Dispose();
+            await first.DisposeAsync(); // SIGKILL
         }
 
         // Nobody revoked anything: the killed proxy's credentials are all still there.
         Assert.Equal(Sessions, (await RedisUsersAsync(redisAdmin)).Count);
         Assert.Equal(2 * Sessions, (await LeasesAsync(storeUrl)).Count);
 
-        var second = StartProxy(prism, "proxy-b", out var secondChannel);
+        var second = ProxyProcess.Start(prism, "proxy-b");
         try
         {
-            await WaitServingAsync(secondChannel);
+            await second.WaitServingAsync();
             await WaitUntilAsync(async () => (await RedisUsersAsync(redisAdmin)).Count == 0
                 && (await PostgresRolesAsync(postgres.Server.ConnectionString(backendDatabase))).Count == 0
                 && (await LeasesAsync(storeUrl)).Count == 0);
 
-            await new KeyValueBasicInterface.KeyValueBasicInterfaceClient(secondChannel)
+            await new KeyValueBasicInterface.KeyValueBasicInterfaceClient(second.Channel)
                 .SetAsync(new SetRequest { Key = "k", Value = ByteString.CopyFromUtf8("v") }, Call(namespaces[0]));
             Assert.Single(await RedisUsersAsync(redisAdmin));
             var stopping = Stopwatch.StartNew();
-            using (var term = Process.Start("kill", ["-TERM", second.Id.ToString(CultureInfo.InvariantCulture)]))
+            using (var term = Process.Start("kill", ["-TERM", second.Process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await term.WaitForExitAsync();
             }
 
-            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await second.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Empty(await RedisUsersAsync(redisAdmin));
             Assert.Empty(await LeasesAsync(storeUrl));
             Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         }
         finally
         {
-            if (!second.HasExited)
-            {
-                second.Kill();
-                await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            }
-
-            secondChannel.Dispose();
+            await second.DisposeAsync();
         }
     }
 
@@ -167,43 +156,8 @@ public sealed class ProxyCrashCredentialTests(PostgresFixture postgres)
         return roles;
     }
 
-    private static Process StartProxy(PrismCli prism, string id, out GrpcChannel channel)
-    {
-        var port = FreePort.Next();
-        var environment = new Dictionary<string, string?>(prism.Environment)
-        {
-            ["PRISM_PROXY_ID"] = id,
-            ["PRISM_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
-        };
-        channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var process = Process.Start(CliRunner.StartInfo(typeof(ModuleCatalog).Assembly.Location, ["serve", "--modules", "proxy"], environment))!;
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
     private static CallOptions Call(string @namespace) =>
         new(new Metadata { { "x-prism-namespace", @namespace } }, DateTime.UtcNow.AddSeconds(20));
-
-    private static Task WaitServingAsync(GrpcChannel channel)
-    {
-        var health = new Health.HealthClient(channel);
-        return WaitUntilAsync(async () =>
-        {
-            try
-            {
-                return (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status
-                    == HealthCheckResponse.Types.ServingStatus.Serving;
-            }
-            catch (RpcException)
-            {
-                return false;
-            }
-        });
-    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
+using Prism.Interfaces.Queue;
 using Prism.Proxy.Tests.Support;
 
 namespace Prism.Proxy.Tests;
@@ -76,5 +77,45 @@ public class TraceContextTests(ProxyServerFixture fixture) : IClassFixture<Proxy
         Assert.Equal(published.MessageId, deliver.GetTagItem("messaging.message.id"));
         Assert.Equal("bob", deliver.GetTagItem("prism.subscriber_id"));
         Assert.Single(deliver.Links);
+    }
+
+    [Fact]
+    public async Task AQueuedMessage_ContinuesThePublishersTrace_InTheMembersDeliverySpan()
+    {
+        var recorded = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is ProxyTelemetry.ActivitySourceName or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = recorded.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var server = fixture.Server;
+        var ns = await server.CreateNamespaceAsync(patterns: ["queue"]);
+        var traceId = ActivityTraceId.CreateRandom();
+        var publisher = ProxyServer.Call(server.TokenFor("alice@example.com"), ns);
+        publisher.Headers!.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var published = await server.Queue.PublishAsync(QueueMember.Message("traced", "hi"), publisher);
+        await using var member = await QueueMember.JoinAsync(server.Queue, ProxyServer.Call(server.TokenFor("bob@example.com"), ns),
+            new Join { Queue = "traced", Group = "readers", ConsumerId = "bob-1" });
+        var message = await member.NextAsync();
+        Assert.True(await member.AckAsync(message.MessageId));
+
+        var publish = Assert.Single(recorded, a => a.TraceId == traceId && a.OperationName == "queue.publish");
+        Assert.Equal(("memstore", "traced", ns), (publish.GetTagItem("messaging.system"), publish.GetTagItem("messaging.destination.name"), publish.GetTagItem("prism.namespace")));
+        Assert.Equal($"00-{traceId}-{publish.SpanId}-01", message.Metadata["traceparent"]);
+        Activity? deliver = null;
+        await Timeouts.WaitUntilAsync(() => Task.FromResult((deliver = recorded.SingleOrDefault(a => a.OperationName == "queue.deliver" && a.TraceId == traceId)) is not null),
+            "the delivery span ends");
+        Assert.Equal(ActivityKind.Consumer, deliver!.Kind);
+        Assert.Equal(publish.SpanId, deliver.ParentSpanId);
+        Assert.Equal((ns, "memstore", "memstore", published.MessageId, "readers", "bob-1", 1),
+            (deliver.GetTagItem("prism.namespace"), deliver.GetTagItem("prism.backend"), deliver.GetTagItem("messaging.system"),
+             deliver.GetTagItem("messaging.message.id"), deliver.GetTagItem("messaging.consumer.group.name"), deliver.GetTagItem("prism.consumer_id"),
+             deliver.GetTagItem("messaging.message.delivery_count")));
+        Assert.Single(deliver.Links);
+        await Timeouts.WaitUntilAsync(() => Task.FromResult(recorded.Any(a => a.OperationName == "queue.ack" && (string?)a.GetTagItem("prism.namespace") == ns)),
+            "the ack has a span");
     }
 }

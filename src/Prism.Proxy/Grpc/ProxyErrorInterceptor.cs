@@ -40,6 +40,24 @@ internal sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorIntercepto
         }
     }
 
+    /// <inheritdoc />
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away or cancelled: the normal end of a consumer stream.
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Map(e, context);
+        }
+    }
+
     /// <summary>The status of a data-plane refusal.</summary>
     public static StatusCode Code(DataPlaneFailure failure) => failure switch
     {

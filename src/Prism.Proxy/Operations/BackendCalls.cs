@@ -7,7 +7,11 @@ namespace Prism.Proxy.Operations;
 /// <summary>Runs a driver call inside a span and turns backend failures into data-plane refusals.</summary>
 internal static class BackendCalls
 {
-    public static async Task<T> RunAsync<T>(string operation, DataPlaneRoute route, Func<Task<T>> call)
+    /// <summary>
+    /// Runs <paramref name="call"/> in a span named <paramref name="operation"/>; with a
+    /// <paramref name="destination"/> (topic or queue) the span also carries the messaging tags.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(string operation, DataPlaneRoute route, Func<Task<T>> call, string? destination = null)
     {
         // A client span per backend call: StackExchange.Redis has no OpenTelemetry instrumentation
         // of its own here, so this span is what shows a Redis call in a trace.
@@ -18,6 +22,11 @@ internal static class BackendCalls
         if (system is not null)
         {
             activity?.SetTag(system.Attribute, system.Name);
+        }
+
+        if (activity is not null && destination is not null)
+        {
+            MessageTelemetry.TagMessaging(activity, route, destination);
         }
 
         try

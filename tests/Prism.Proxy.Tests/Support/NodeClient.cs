@@ -21,6 +21,20 @@ public static class NodeClient
         return await RunProcessAsync("node", ["client.js", .. arguments], TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Runs <c>node queue.js</c> with <paramref name="arguments"/> to its end.</summary>
+    public static async Task<CliResult> RunQueueAsync(params string[] arguments)
+    {
+        await EnsureInstalledAsync();
+        return await RunProcessAsync("node", ["queue.js", .. arguments], TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Starts <c>node queue.js</c> with <paramref name="arguments"/> and returns at once; read its output line by line.</summary>
+    public static async Task<NodeProcess> StartQueueAsync(params string[] arguments)
+    {
+        await EnsureInstalledAsync();
+        return NodeProcess.Start(Folder, "queue.js", arguments);
+    }
+
     private static async Task EnsureInstalledAsync()
     {
         await InstallLock.WaitAsync(Timeouts.Await);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Prism.ControlStore;
 using Prism.Interfaces.KeyValue;
 using Prism.Interfaces.PubSub;
+using Prism.Interfaces.Queue;
 using Prism.Testing;
 using Prism.Testing.Oidc;
 
@@ -32,6 +33,7 @@ public sealed class ProxyServer : IAsyncDisposable
         Ttl = new KeyValueTTLInterface.KeyValueTTLInterfaceClient(Channel);
         Batch = new KeyValueBatchInterface.KeyValueBatchInterfaceClient(Channel);
         PubSub = new PubSubBasicInterface.PubSubBasicInterfaceClient(Channel);
+        Queue = new QueueBasicInterface.QueueBasicInterfaceClient(Channel);
     }
 
     public TestOidcIssuer Issuer { get; }
@@ -49,6 +51,8 @@ public sealed class ProxyServer : IAsyncDisposable
     public KeyValueBatchInterface.KeyValueBatchInterfaceClient Batch { get; }
 
     public PubSubBasicInterface.PubSubBasicInterfaceClient PubSub { get; }
+
+    public QueueBasicInterface.QueueBasicInterfaceClient Queue { get; }
 
     /// <summary>The control store the proxy reads (the same one an admin module with the same home or database uses).</summary>
     public IControlStore Store => App.Services.GetRequiredService<IControlStore>();

@@ -4,16 +4,20 @@ using Prism.Backends.LocalServers;
 
 namespace Prism.Testing.Servers;
 
-/// <summary>A throwaway redis-server on a free loopback port, without persistence.</summary>
-public sealed class RedisServer() : ServerProcess("redis")
+/// <summary>
+/// A throwaway redis-server on a free loopback port, without persistence unless
+/// <paramref name="appendFsyncAlways"/>: then every write is in the append-only file, fsynced, before
+/// the server answers it.
+/// </summary>
+public sealed class RedisServer(bool appendFsyncAlways = false) : ServerProcess("redis")
 {
     /// <summary>StackExchange.Redis configuration string of this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    /// <summary>Starts a new server.</summary>
-    public static async Task<RedisServer> StartNewAsync()
+    /// <summary>Starts a new server (with <paramref name="appendFsyncAlways"/>: AOF, fsync on every write).</summary>
+    public static async Task<RedisServer> StartNewAsync(bool appendFsyncAlways = false)
     {
-        var server = new RedisServer();
+        var server = new RedisServer(appendFsyncAlways);
         await server.StartAsync();
         return server;
     }
@@ -41,7 +45,8 @@ public sealed class RedisServer() : ServerProcess("redis")
     /// <inheritdoc />
     protected override IEnumerable<string> Arguments() =>
         ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", Data.Path, "--daemonize", "no"];
+         "--save", "", "--dir", Data.Path, "--daemonize", "no",
+         .. (appendFsyncAlways ? ["--appendonly", "yes", "--appendfsync", "always"] : new[] { "--appendonly", "no" })];
 
     /// <inheritdoc />
     protected override async Task<bool> IsReadyAsync(CancellationToken cancellation)

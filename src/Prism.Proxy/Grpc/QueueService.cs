@@ -1,0 +1,71 @@
+using Grpc.Core;
+using Prism.Interfaces.Queue;
+using Prism.Proxy.Operations;
+
+namespace Prism.Proxy.Grpc;
+
+/// <summary><c>prism.interfaces.queue.QueueBasicInterface</c>: translation only.</summary>
+internal sealed class QueueService(QueueOperations operations) : QueueBasicInterface.QueueBasicInterfaceBase
+{
+    /// <inheritdoc />
+    public override async Task<QueuePublishResponse> Publish(QueuePublishRequest request, ServerCallContext context) =>
+        new()
+        {
+            MessageId = await operations.PublishAsync(context.Caller(), request.Queue, request.Payload.Memory, request.Metadata.ToDictionary(),
+                request.IdempotencyKey, context.CancellationToken),
+        };
+
+    /// <inheritdoc />
+    public override Task Consume(IAsyncStreamReader<ConsumeRequest> requestStream, IServerStreamWriter<ConsumeResponse> responseStream,
+        ServerCallContext context) =>
+        operations.ConsumeAsync(context.Caller(),
+            async cancellation => await requestStream.MoveNext(cancellation) ? ToRequest(requestStream.Current) : null,
+            (@event, cancellation) => responseStream.WriteAsync(ToResponse(@event), cancellation),
+            context.CancellationToken);
+
+    private static MemberRequest ToRequest(ConsumeRequest request) => request.ActionCase switch
+    {
+        ConsumeRequest.ActionOneofCase.Join => new MemberRequest.Join(new QueueJoin(request.Join.Queue, request.Join.Group, request.Join.ConsumerId,
+            request.Join.MaxInFlight, request.Join.VisibilityTimeoutMs, request.Join.HasMaxRetries ? request.Join.MaxRetries : null)),
+        ConsumeRequest.ActionOneofCase.Ack => new MemberRequest.Ack(request.Ack.MessageId),
+        ConsumeRequest.ActionOneofCase.Nack => new MemberRequest.Nack(request.Nack.MessageId, request.Nack.DelayMs, request.Nack.Error),
+        _ => new MemberRequest.Empty(),
+    };
+
+    private static ConsumeResponse ToResponse(MemberEvent @event) => @event switch
+    {
+        MemberEvent.Joined joined => new ConsumeResponse
+        {
+            Joined = new Joined
+            {
+                Queue = joined.Queue,
+                Group = joined.Group,
+                ConsumerId = joined.ConsumerId,
+                MaxInFlight = joined.Options.MaxInFlight,
+                VisibilityTimeoutMs = (long)joined.Options.VisibilityTimeout.TotalMilliseconds,
+                MaxRetries = joined.Options.MaxRetries,
+            },
+        },
+        MemberEvent.Delivered { Message: var message } => new ConsumeResponse { Message = ToWire(message) },
+        MemberEvent.Settled settled => new ConsumeResponse { Settled = new Settled { MessageId = settled.MessageId, Ok = settled.Ok } },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "unknown member event"),
+    };
+
+    private static QueueMessage ToWire(Backends.Queue.QueueMessage message)
+    {
+        var wire = new QueueMessage
+        {
+            Queue = message.Queue,
+            MessageId = message.MessageId,
+            Payload = message.Payload.ToByteString(),
+            Attempt = message.Attempt,
+            Timestamp = message.EnqueuedAt,
+        };
+        foreach (var (key, value) in message.Metadata)
+        {
+            wire.Metadata[key] = value;
+        }
+
+        return wire;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Prism.Backends;
+using Prism.Backends.Queue;
+using Prism.ControlStore;
+using Prism.Proxy.Routing;
+
+namespace Prism.Proxy.Operations;
+
+/// <summary>
+/// Queue calls of the data plane, free of gRPC: publish, and consumer streams that join a group, receive
+/// messages and settle them. A member leaves its group when its stream ends: the client finishes or
+/// cancels it, a request is refused, or the session ends it (termination, maintenance, drain, shutdown).
+/// Messages it still held go to another member after their visibility timeout.
+/// </summary>
+internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
+{
+    /// <summary>Longest nack delay a member may ask for.</summary>
+    public static readonly TimeSpan MaxNackDelay = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Stores a message and returns its id once the backend has it. The message carries the caller's
+    /// context (identity, session, namespace, the trace of this call); reserved metadata keys
+    /// (<see cref="ContextMetadata.IsReserved"/>) are dropped. A non-empty <paramref name="idempotencyKey"/>
+    /// makes a repeated publish store nothing and answer the first message's id.
+    /// </summary>
+    public async Task<string> PublishAsync(DataPlaneCaller caller, string queue, ReadOnlyMemory<byte> payload,
+        IReadOnlyDictionary<string, string>? metadata, string? idempotencyKey, CancellationToken cancellation)
+    {
+        var (route, driver) = await OpenAsync(caller, cancellation);
+        limits.CheckKey(queue, "queue");
+        limits.CheckValue(payload.Length, route.Namespace, "payload");
+        var key = string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
+        if (key is not null)
+        {
+            limits.CheckKey(key, "idempotency_key");
+        }
+
+        try
+        {
+            return await BackendCalls.RunAsync("queue.publish", route,
+                () => driver.EnqueueAsync(route.Namespace.Name, queue, payload, ContextMetadata.WithoutReserved(metadata),
+                    MessageTelemetry.ContextOf(route), key, cancellation), queue);
+        }
+        finally
+        {
+            route.Session.Record(queue.Length + payload.Length + (key?.Length ?? 0), 0, time.GetUtcNow());
+        }
+    }
+
+    /// <summary>
+    /// Runs one consumer stream until it ends. The first request from <paramref name="receive"/> (null: the
+    /// client finished sending) must be a join; then <paramref name="send"/> gets <see cref="MemberEvent.Joined"/>,
+    /// the member's messages, and one <see cref="MemberEvent.Settled"/> per ack or nack, one event at a time.
+    /// </summary>
+    /// <exception cref="DataPlaneException">The call is refused, a request is invalid, the backend is lost, or the session ended the stream.</exception>
+    public async Task ConsumeAsync(DataPlaneCaller caller, Func<CancellationToken, Task<MemberRequest?>> receive,
+        Func<MemberEvent, CancellationToken, Task> send, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(receive);
+        var (route, driver) = await OpenAsync(caller, cancellation);
+        var stream = route.Session.OpenStream();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stream.Ending);
+        try
+        {
+            var first = await receive(linked.Token);
+            if (first is null)
+            {
+                return;
+            }
+
+            if (first is not MemberRequest.Join { Options: var join })
+            {
+                throw new DataPlaneException(DataPlaneFailure.InvalidArgument, "the first request on a Consume stream must be join");
+            }
+
+            limits.CheckKey(join.Queue, "queue");
+            limits.CheckKey(join.Group, "group");
+            var consumerId = join.ConsumerId.Length > 0 ? join.ConsumerId : "member-" + Guid.NewGuid().ToString("N");
+            limits.CheckKey(consumerId, "consumer_id");
+            var options = OptionsFor(route.Namespace, join);
+            route.Session.Record(join.Queue.Length + join.Group.Length + consumerId.Length, 0, time.GetUtcNow());
+
+            var consumer = await BackendCalls.RunAsync("queue.consume", route,
+                () => driver.ConsumeAsync(route.Namespace.Name, join.Queue, join.Group, consumerId, options, linked.Token), join.Queue);
+            await using var member = new QueueMember(consumer, route, limits, time);
+            await member.RunAsync(new MemberEvent.Joined(join.Queue, join.Group, consumerId, options), receive, send, linked.Token);
+        }
+        catch (OperationCanceledException) when (stream.EndReason is { } reason && !cancellation.IsCancellationRequested)
+        {
+            throw reason;
+        }
+        finally
+        {
+            stream.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The options a member joining with <paramref name="join"/> consumes with: what it asked for, its zero
+    /// values (for max_retries: null) taken from <see cref="ConsumeOptions.Default"/>.
+    /// </summary>
+    /// <exception cref="DataPlaneException">An option is out of range (INVALID_ARGUMENT naming its field).</exception>
+    internal static ConsumeOptions OptionsFor(NamespaceRecord @namespace, QueueJoin join)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(join);
+        var defaults = ConsumeOptions.Default;
+        Check("max_in_flight", join.MaxInFlight, 1, 10_000, zeroIsDefault: true);
+        Check("visibility_timeout_ms", join.VisibilityTimeoutMs, 100, (long)TimeSpan.FromHours(12).TotalMilliseconds, zeroIsDefault: true);
+        Check("max_retries", join.MaxRetries ?? 0, 0, 1_000, zeroIsDefault: false);
+        var options = new ConsumeOptions
+        {
+            MaxInFlight = join.MaxInFlight == 0 ? defaults.MaxInFlight : join.MaxInFlight,
+            VisibilityTimeout = join.VisibilityTimeoutMs == 0 ? defaults.VisibilityTimeout : TimeSpan.FromMilliseconds(join.VisibilityTimeoutMs),
+            MaxRetries = join.MaxRetries ?? defaults.MaxRetries,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataPlaneException(DataPlaneFailure.InvalidArgument, e.Message, e);
+        }
+
+        return options;
+    }
+
+    private static void Check(string field, long value, long min, long max, bool zeroIsDefault)
+    {
+        if ((value != 0 || !zeroIsDefault) && (value < min || value > max))
+        {
+            var range = string.Create(CultureInfo.InvariantCulture, $"between {min} and {max}");
+            throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                string.Create(CultureInfo.InvariantCulture, $"{field} must be {range}{(zeroIsDefault ? " (0: the default)" : "")}, not {value}"));
+        }
+    }
+
+    private async Task<(DataPlaneRoute Route, IQueue Queue)> OpenAsync(DataPlaneCaller caller, CancellationToken cancellation)
+    {
+        var route = await router.RouteAsync(caller, Patterns.Queue, cancellation);
+        var queue = BackendCalls.Driver<IQueue>(route, Patterns.Queue);
+        return queue.Capabilities.Contains(Capabilities.QueueBasic)
+            ? (route, queue)
+            : throw BackendCalls.MissingCapability(route.Backend.Name, Capabilities.QueueBasic);
+    }
+}
