@@ -250,6 +250,33 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
     }
 
     [Fact]
+    public async Task NamespaceQueueSettings_FillWhatAJoinLeavesOut_AndAChangeAppliesToTheNextJoin()
+    {
+        var (ns, options) = await NamespaceAsync("memstore");
+        var record = (await _server.Store.GetNamespaceAsync(ns, CancellationToken.None))!;
+        record = await _server.Store.UpdateNamespaceAsync(record with { Queue = new QueueDefaults(4, TimeSpan.FromSeconds(7), 0) },
+            TestNamespaces.Audit("UpdateNamespace"), CancellationToken.None);
+
+        await using (var first = await JoinAsync(options, "settings", "g"))
+        {
+            Assert.Equal((4, 7000L, 0), (first.Joined.MaxInFlight, first.Joined.VisibilityTimeoutMs, first.Joined.MaxRetries));
+        }
+
+        await using (var own = await JoinAsync(options, "settings", "g", maxInFlight: 9, maxRetries: 2))
+        {
+            Assert.Equal((9, 7000L, 2), (own.Joined.MaxInFlight, own.Joined.VisibilityTimeoutMs, own.Joined.MaxRetries));
+        }
+
+        await _server.Store.UpdateNamespaceAsync(record with { Queue = new QueueDefaults(null, TimeSpan.FromSeconds(3), null) },
+            TestNamespaces.Audit("UpdateNamespace"), CancellationToken.None);
+        await Timeouts.WaitUntilAsync(async () =>
+        {
+            await using var next = await JoinAsync(options, "settings", "g");
+            return (next.Joined.MaxInFlight, next.Joined.VisibilityTimeoutMs, next.Joined.MaxRetries) == (16, 3000L, 5);
+        }, "a member joining after the change gets the new settings");
+    }
+
+    [Fact]
     public async Task ConsumeStream_CountsInTheSession_AndEndsWithTheSession()
     {
         var (ns, options) = await NamespaceAsync("memstore", "counted-queue@example.com");

@@ -96,15 +96,23 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
     }
 
     /// <summary>
-    /// The options a member joining with <paramref name="join"/> consumes with: what it asked for, its zero
-    /// values (for max_retries: null) taken from <see cref="ConsumeOptions.Default"/>.
+    /// The options a member joining with <paramref name="join"/> consumes with: what it asked for; where it
+    /// asked nothing (zero; for max_retries: null), the namespace's queue settings, read at each join so a
+    /// change applies to the next member; else <see cref="ConsumeOptions.Default"/>.
     /// </summary>
     /// <exception cref="DataPlaneException">An option is out of range (INVALID_ARGUMENT naming its field).</exception>
     internal static ConsumeOptions OptionsFor(NamespaceRecord @namespace, QueueJoin join)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(join);
-        var defaults = ConsumeOptions.Default;
+        var fallback = ConsumeOptions.Default;
+        var settings = @namespace.Queue;
+        var defaults = new ConsumeOptions
+        {
+            MaxInFlight = settings.MaxInFlight ?? fallback.MaxInFlight,
+            VisibilityTimeout = settings.VisibilityTimeout ?? fallback.VisibilityTimeout,
+            MaxRetries = settings.MaxRetries ?? fallback.MaxRetries,
+        };
         Check("max_in_flight", join.MaxInFlight, 1, 10_000, zeroIsDefault: true);
         Check("visibility_timeout_ms", join.VisibilityTimeoutMs, 100, (long)TimeSpan.FromHours(12).TotalMilliseconds, zeroIsDefault: true);
         Check("max_retries", join.MaxRetries ?? 0, 0, 1_000, zeroIsDefault: false);
