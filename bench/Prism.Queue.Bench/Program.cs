@@ -20,6 +20,8 @@ using StackExchange.Redis;
 var producers = int.Parse(Value(args, "--producers") ?? "16", CultureInfo.InvariantCulture);
 var seconds = int.Parse(Value(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
 var rounds = int.Parse(Value(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+// --consumers 0 measures publishing alone.
+var consumers = int.Parse(Value(args, "--consumers") ?? "1", CultureInfo.InvariantCulture);
 
 await using var nats = await NatsServer.StartNewAsync();
 await using var redis = await RedisServer.StartNewAsync();
@@ -41,7 +43,7 @@ try
     using var channel = GrpcChannel.ForAddress(ModuleHost.BoundAddress(proxy));
     var token = issuer.MintToken("bench@example.com", ["bench"], lifetime: TimeSpan.FromHours(2));
     await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
-    Console.WriteLine($"Queue publish→ack, {producers} producers (each awaits its ack), 1 consumer acking each message, 64-byte payloads, "
+    Console.WriteLine($"Queue publish→ack, {producers} producers (each awaits its ack), {consumers} consumer acking each message, 64-byte payloads, "
         + $"{rounds} × {seconds} s per target alternating, {Environment.ProcessorCount} CPUs, loopback, one process.");
     Console.WriteLine();
     Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct |");
@@ -64,6 +66,12 @@ try
         for (var i = 0; i < targets.Length; i++)
         {
             var index = i;
+            if (consumers == 0)
+            {
+                await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(1));
+                continue;
+            }
+
             await targets[i].Target.StartConsumerAsync(payload =>
             {
                 var sent = BinaryPrimitives.ReadInt64LittleEndian(payload.Span);

@@ -28,6 +28,9 @@ internal sealed class QueueMember : IAsyncDisposable
         _time = time;
     }
 
+    /// <summary>Acks and nacks of one member in progress at once, at most.</summary>
+    private const int ConcurrentSettlements = 64;
+
     /// <summary>
     /// Sends <paramref name="joined"/>, then delivers messages and settles requests until one side ends: the
     /// client finishes sending (a normal end), or a request is refused, the backend is lost or
@@ -102,20 +105,56 @@ internal sealed class QueueMember : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Settles acks and nacks as they come, up to <see cref="ConcurrentSettlements"/> at once: each is a backend
+    /// round trip, and one at a time would cap a member at one message per round trip. A settlement's
+    /// answer names its message, so answers may come in another order than the requests.
+    /// </summary>
     private async Task SettleAllAsync(Func<CancellationToken, Task<MemberRequest?>> receive, Func<MemberEvent, CancellationToken, Task> send,
         CancellationToken cancellation)
     {
-        while (await receive(cancellation) is { } request)
+        using var slots = new SemaphoreSlim(ConcurrentSettlements);
+        var pending = new List<Task>();
+        try
         {
-            var settled = request switch
+            while (await receive(cancellation) is { } request)
             {
-                MemberRequest.Ack ack => await AckAsync(ack, cancellation),
-                MemberRequest.Nack nack => await NackAsync(nack, cancellation),
-                MemberRequest.Join => throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
-                    $"this stream already joined group '{_consumer.Group}' of queue '{_consumer.Queue}'; send ack or nack"),
-                _ => throw new DataPlaneException(DataPlaneFailure.InvalidArgument, "a Consume request must carry join, ack or nack"),
-            };
-            await SendAsync(send, settled, cancellation);
+                Func<Task<MemberEvent.Settled>> settle = request switch
+                {
+                    MemberRequest.Ack ack => () => AckAsync(ack, cancellation),
+                    MemberRequest.Nack nack => () => NackAsync(nack, cancellation),
+                    MemberRequest.Join => throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                        $"this stream already joined group '{_consumer.Group}' of queue '{_consumer.Queue}'; send ack or nack"),
+                    _ => throw new DataPlaneException(DataPlaneFailure.InvalidArgument, "a Consume request must carry join, ack or nack"),
+                };
+                await slots.WaitAsync(cancellation);
+                pending.Add(SettleOneAsync(settle, slots, send, cancellation));
+                pending.RemoveAll(t => t.IsCompletedSuccessfully);
+                if (pending.Find(t => t.IsCompleted) is { } failed)
+                {
+                    await failed;
+                }
+            }
+        }
+        finally
+        {
+            // Every settlement started is finished (or failed) before the member is disposed.
+            await Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private async Task SettleOneAsync(Func<Task<MemberEvent.Settled>> settle, SemaphoreSlim slots, Func<MemberEvent, CancellationToken, Task> send,
+        CancellationToken cancellation)
+    {
+        try
+        {
+            await SendAsync(send, await settle(), cancellation);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
