@@ -38,7 +38,8 @@ public sealed class PrismServers : IAsyncLifetime
             ["admin:rate_limit_per_minute"] = "100000",
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout"] = "500ms",
+            // Long enough for a first connection to a fresh server on a loaded 2-core machine.
+            ["backends:health_timeout"] = "3s",
         });
     }
 

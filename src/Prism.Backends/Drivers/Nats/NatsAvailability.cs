@@ -8,6 +8,12 @@ internal static class NatsAvailability
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Longest wait for JetStream's acknowledgement of a publish. A publish sent just as the server goes away
+    /// can otherwise wait for a reconnection that may never come; past this it is UNAVAILABLE.
+    /// </summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Connects a never-connected client; throws <see cref="BackendUnavailableException"/> while it is reconnecting.</summary>
     public static async Task EnsureConnectedAsync(NatsConnection connection, CancellationToken cancellation)
     {

@@ -52,7 +52,8 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
             await _stream.EnsureAsync().WaitAsync(cancellation);
             var id = SubscribeOptions.NewMessageId(_time);
             var headers = NatsMessageHeaders.Write(id, SubscribeOptions.NowMs(_time), metadata, context);
-            var ack = await _jetStream.PublishAsync(NatsSubjects.Of(@namespace, topic), payload, headers: headers, cancellationToken: cancellation);
+            var ack = await _jetStream.PublishAsync(NatsSubjects.Of(@namespace, topic), payload, headers: headers, cancellationToken: cancellation)
+                .AsTask().WaitAsync(NatsAvailability.AckTimeout, cancellation);
             ack.EnsureSuccess();
             return id;
         }, cancellation);

@@ -180,7 +180,8 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
     /// <summary>Publishes and returns the stream sequence; a duplicate returns the sequence of the first.</summary>
     private async Task<string> PublishAsync(string subject, ReadOnlyMemory<byte> payload, NatsHeaders headers, CancellationToken cancellation)
     {
-        var ack = await _jetStream.PublishAsync(subject, payload, headers: headers, cancellationToken: cancellation);
+        var ack = await _jetStream.PublishAsync(subject, payload, headers: headers, cancellationToken: cancellation)
+            .AsTask().WaitAsync(NatsAvailability.AckTimeout, cancellation);
         if (ack.Error is { } error)
         {
             throw new NatsJSApiException(error);
