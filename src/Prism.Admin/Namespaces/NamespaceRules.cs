@@ -115,15 +115,12 @@ internal static partial class NamespaceRules
         }
 
         if (slots.TryGetValue(Patterns.Queue, out var bound) && bound.TryGetValue("dead_letter_queue", out var deadLetters)
-            && deadLetters != bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, DataPlaneDefault))
+            && deadLetters != bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, BuiltInBackendTypes.UnboundSlotInstance))
         {
             throw new AdminValidationException("namespace.slots.queue.dead_letter_queue",
-                $"dead letters are kept by the message source's backend: bind '{bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, DataPlaneDefault)}' or leave the slot empty");
+                $"dead letters are kept by the message source's backend: bind '{bound.GetValueOrDefault(Patterns.Find(Patterns.Queue)!.Primary.Name, BuiltInBackendTypes.UnboundSlotInstance)}' or leave the slot empty");
         }
     }
-
-    /// <summary>What serves a pattern whose primary slot binds nothing.</summary>
-    private const string DataPlaneDefault = "memstore";
 
     internal static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using Prism.Admin.Calls;
 using Prism.Admin.Namespaces;
 using Prism.Backends;
-using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.Queue;
+using Prism.Backends.Types;
 using Prism.ControlStore;
 
 namespace Prism.Admin.Queues;
@@ -21,7 +21,6 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
     private const string Resource = "queue";
 
     /// <summary>The instance used when a namespace binds none: the in-process memory store, as on the proxy.</summary>
-    private static readonly string DefaultBackend = new MemstoreBackendType().Name;
 
     /// <summary>At most <paramref name="limit"/> dead letters after <paramref name="after"/>, oldest first, and the last one's id when more follow.</summary>
     public async Task<(IReadOnlyList<DeadLetter> Items, string? LastKey)> ListAsync(
@@ -92,7 +91,7 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
         }
 
         var slot = Patterns.Find(Patterns.Queue)!.Primary.Name;
-        var name = record.Binding(Patterns.Queue, slot) ?? DefaultBackend;
+        var name = record.Binding(Patterns.Queue, slot) ?? BuiltInBackendTypes.UnboundSlotInstance;
         caller.Metadata["backend"] = name;
 
         // Pick up an instance changed since this process last read it, as GetBackendStatus does.

@@ -19,6 +19,9 @@ public static class BuiltInBackendTypes
         new NatsBackendType(),
     ];
 
+    /// <summary>The instance that serves a pattern whose primary slot binds none: the in-process memory store.</summary>
+    public static string UnboundSlotInstance { get; } = new MemstoreBackendType().Name;
+
     /// <summary>The type called <paramref name="name"/>, or null.</summary>
     public static BackendType? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 }

@@ -136,10 +136,11 @@ internal sealed class QueueMember : IAsyncDisposable
                 }
             }
         }
-        finally
+        catch
         {
-            // Every settlement started is finished (or failed) before the member is disposed.
+            // Every settlement started ends before the member is disposed; the first failure is the one reported.
             await Task.WhenAll(pending).ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
         }
 
         await Task.WhenAll(pending);

@@ -1,5 +1,5 @@
 using Prism.Backends;
-using Prism.Backends.Drivers.Memstore;
+using Prism.Backends.Types;
 using Prism.Backends.Instances;
 using Prism.ControlStore;
 using Prism.Proxy.Control;
@@ -28,9 +28,6 @@ internal sealed class DataPlaneRouter(
     BackendDrivers backends,
     LeaseKeeper leases)
 {
-    /// <summary>The instance used when a namespace binds none for a pattern: the in-process memory store.</summary>
-    public static readonly string DefaultBackend = new MemstoreBackendType().Name;
-
     /// <summary>Authenticates, authorises and routes a call of <paramref name="pattern"/>.</summary>
     /// <exception cref="DataPlaneException">The call is refused.</exception>
     public async ValueTask<DataPlaneRoute> RouteAsync(DataPlaneCaller caller, string pattern, CancellationToken cancellation)
@@ -73,7 +70,7 @@ internal sealed class DataPlaneRouter(
                 $"namespace '{record.Name}' does not offer {pattern} (it offers: {string.Join(", ", record.Patterns)})");
         }
 
-        var name = record.Binding(pattern, Patterns.Find(pattern)!.Primary.Name) ?? DefaultBackend;
+        var name = record.Binding(pattern, Patterns.Find(pattern)!.Primary.Name) ?? BuiltInBackendTypes.UnboundSlotInstance;
         var backend = await ResolveAsync(record, name, cancellation);
         return new DataPlaneRoute(record, session, backend, await leases.ConnectAsync(session, backend, cancellation));
     }
