@@ -49,7 +49,8 @@ public sealed class LogfmtConsoleFormatter(TimeProvider time) : ConsoleFormatter
 
     private static void AppendValue(StringBuilder line, string value) => line.Append(Logfmt.Quote(value));
 
-    private static string LevelName(LogLevel level) => level switch
+    /// <summary>The level's name in Prism's log lines (INFO, WARN, …).</summary>
+    public static string LevelName(LogLevel level) => level switch
     {
         LogLevel.Trace => "TRACE",
         LogLevel.Debug => "DEBUG",

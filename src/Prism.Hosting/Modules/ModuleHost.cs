@@ -42,7 +42,7 @@ public static class ModuleHost
         }
 
         CoreSettings.Validate(builder.Configuration);
-        builder.Logging.AddPrismConsole();
+        builder.Logging.AddPrismConsole(builder.Configuration);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(PrismHome.From(builder.Configuration));

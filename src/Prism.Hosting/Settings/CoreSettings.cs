@@ -59,8 +59,10 @@ public static class CoreSettings
     {
         _ = IsProduction(configuration);
         _ = ListenAddress(configuration);
+        _ = Logging.LoggingSettings.MinimumLevel(configuration);
+        _ = Logging.LoggingSettings.FormatterName(configuration);
     }
 
     /// <summary>Every core setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey];
+    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey, .. Logging.LoggingSettings.All];
 }

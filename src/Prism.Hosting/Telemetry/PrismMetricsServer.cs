@@ -60,7 +60,7 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
             return null;
         }
 
-        builder.Logging.AddPrismConsole();
+        builder.Logging.AddPrismConsole(builder.Configuration);
         configureLogging?.Invoke(builder.Logging);
         var address = CoreSettings.ListenAddress(builder.Configuration);
         // The modules' certificate, when configured: production refuses plaintext off loopback, metrics included.
