@@ -11,7 +11,7 @@ namespace Prism.WebConsole.Auth;
 /// <summary>
 /// Sign-in: ASP.NET Core's OpenID Connect handler (authorization code + PKCE, confidential client)
 /// against the configured issuer, and an encrypted HttpOnly SameSite=Lax session cookie that keeps
-/// the tokens. The access token is renewed with the refresh token before it expires
+/// the tokens it needs (<see cref="CompactSession"/>). The access token is renewed with the refresh token before it expires
 /// (<see cref="SessionRenewal"/>); the session lasts at most <see cref="SessionLifetime"/>.
 /// </summary>
 public static partial class ConsoleAuthentication
@@ -50,6 +50,7 @@ public static partial class ConsoleAuthentication
                 o.SlidingExpiration = false;
                 o.ExpireTimeSpan = SessionLifetime;
                 o.Events.OnValidatePrincipal = SessionRenewal.ValidateAsync;
+                o.Events.OnSigningIn = CompactSession.TrimAsync;
             })
             .AddOpenIdConnect(o =>
             {
