@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Prism.ControlStore;
+using Prism.ControlStore.Denials;
 using Prism.Backends;
 using Prism.Proxy.Control;
 using Prism.Proxy.Credentials;
@@ -23,6 +25,7 @@ public static class ProxyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = ProxyOptions.Read(configuration);
+        var deniedAuditLimit = ProxySettings.DeniedAuditLimit.PositiveInt(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
         services.AddPrismControlStore(configuration);
@@ -39,6 +42,15 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<KeyValueOperations>();
         services.TryAddSingleton<PubSubOperations>();
         services.TryAddSingleton<QueueOperations>();
+        services.TryAddSingleton(sp => new DeniedCallAuditor(
+            sp.GetRequiredService<IControlStore>(),
+            new DeniedCallLedger(deniedAuditLimit, TimeSpan.FromMinutes(1), sp.GetRequiredService<TimeProvider>()),
+            "proxy",
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeniedCallAuditor>>()));
+        services.TryAddSingleton<RejectionAudit>();
+        // Registered first so it stops last, writing what the others refused while stopping.
+        services.AddHostedService(sp => sp.GetRequiredService<DeniedCallAuditor>());
         services.TryAddSingleton<ControlStateMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
         // Stopped in reverse order: sessions close (revoking their credentials) before the keeper revokes what is left.
