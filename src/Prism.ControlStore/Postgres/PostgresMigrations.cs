@@ -136,5 +136,13 @@ internal static class PostgresMigrations
         new(4, "namespace queue settings", """
             ALTER TABLE namespaces ADD COLUMN queue_settings jsonb NOT NULL DEFAULT '{}';
             """),
+        new(6, "revoked identities", """
+            CREATE TABLE revoked_identities (
+                "identity" text COLLATE "C" NOT NULL PRIMARY KEY,
+                revoked_at timestamptz NOT NULL,
+                revoked_by text NOT NULL,
+                reason text NOT NULL);
+            CREATE INDEX ix_sessions_identity_status ON sessions ("identity", status);
+            """),
     ];
 }

@@ -137,5 +137,13 @@ internal static class SqliteMigrations
         new(4, "namespace queue settings", """
             ALTER TABLE namespaces ADD COLUMN queue_settings TEXT NOT NULL DEFAULT '{}';
             """),
+        new(6, "revoked identities", """
+            CREATE TABLE revoked_identities (
+                "identity" TEXT NOT NULL PRIMARY KEY,
+                revoked_at INTEGER NOT NULL,
+                revoked_by TEXT NOT NULL,
+                reason TEXT NOT NULL);
+            CREATE INDEX ix_sessions_identity_status ON sessions ("identity", status);
+            """),
     ];
 }
