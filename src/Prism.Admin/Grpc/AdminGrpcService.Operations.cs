@@ -29,7 +29,7 @@ internal sealed partial class AdminGrpcService
         {
             if (request.Id.Length > 0)
             {
-                throw new AdminValidationException("identity", "give either a session id or an identity, not both");
+                throw new Calls.AdminValidationException("identity", "give either a session id or an identity, not both");
             }
 
             var terminated = await sessions.TerminateIdentityAsync(context.Caller(), request.Identity, request.Reason, context.CancellationToken);
