@@ -19,6 +19,7 @@ using Prism.ControlStore;
 using Prism.ControlStore.Denials;
 using Prism.Backends;
 using Prism.Security;
+using Prism.Security.Revocation;
 
 namespace Prism.Admin;
 
@@ -32,6 +33,9 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
         services.AddPrismControlStore(configuration);
+        // Identities an operator terminated (all their sessions): every process refuses their earlier tokens within a poll.
+        services.TryAddSingleton<IRevokedIdentitySource>(sp => new DelegatingRevokedIdentitySource(async cancellation =>
+            (await sp.GetRequiredService<IControlStore>().ListRevokedIdentitiesAsync(cancellation)).ToDictionary(r => r.Identity, r => r.RevokedAt, StringComparer.Ordinal)));
         services.AddPrismBackends();
 
         services.AddOptions<AdminOptions>().Configure(o => o.ReadFrom(configuration)).ValidateOnStart();

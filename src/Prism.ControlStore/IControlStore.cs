@@ -7,7 +7,8 @@ namespace Prism.ControlStore;
 /// and commits both in one transaction, so a crash never leaves one without the other.
 /// Implementations: SQLite (default) and PostgreSQL; both pass one shared test suite.
 /// </summary>
-public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, ILeaseLedger, IControlStateSource, IBackendInstanceSource
+public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger, ILeaseLedger, IControlStateSource, IBackendInstanceSource,
+    IIdentityRevocationLedger
 {
     /// <summary>Gets a stored backend instance, or null.</summary>
     Task<BackendRecord?> GetBackendAsync(string name, CancellationToken cancellationToken);

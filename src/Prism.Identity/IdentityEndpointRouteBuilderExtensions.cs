@@ -27,6 +27,17 @@ public static class IdentityEndpointRouteBuilderExtensions
 
             await next(context);
         });
+        var throttle = app.Services.GetRequiredService<TokenRequestThrottle>();
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.Equals(IdentityEndpoints.Token, StringComparison.Ordinal)
+                && await throttle.RefuseAsync(context))
+            {
+                return;
+            }
+
+            await next(context);
+        });
         app.UseAuthentication();
         app.MapPost(IdentityEndpoints.Token, TokenEndpoint.HandleAsync);
         app.MapMethods(IdentityEndpoints.Authorize, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.HandleAsync);
@@ -34,6 +45,7 @@ public static class IdentityEndpointRouteBuilderExtensions
         app.MapGet(IdentityEndpoints.DeviceDone, (Delegate)DeviceVerificationEndpoint.Done);
         app.MapMethods(IdentityEndpoints.UserInfo, [HttpMethods.Get, HttpMethods.Post], (Delegate)UserInfoEndpoint.HandleAsync);
         app.MapGet(IdentityEndpoints.Health, HealthEndpoint.HandleAsync);
+        app.MapGet(IdentityEndpoints.RevocationFeed, RevocationFeedEndpoint.HandleAsync);
         return app;
     }
 }

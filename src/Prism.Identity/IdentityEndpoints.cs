@@ -36,6 +36,9 @@ public static class IdentityEndpoints
     /// <summary>Token introspection (RFC 7662).</summary>
     public const string Introspect = BasePath + "/token/introspect";
 
+    /// <summary>Revocation feed for Prism's validators (ids and subjects only, no tokens).</summary>
+    public const string RevocationFeed = BasePath + "/token/revocations";
+
     /// <summary>Health endpoint: 200 when the store answers.</summary>
     public const string Health = BasePath + "/healthz";
 }

@@ -41,9 +41,12 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<AccountAuthenticator>();
         services.TryAddSingleton<TokenPrincipals>();
         services.TryAddSingleton<ApprovalTickets>();
+        services.TryAddSingleton<TokenRequestThrottle>();
         services.TryAddScoped<ClientRegistrar>();
         services.TryAddSingleton<IdentityStoreReadiness>();
         services.AddHostedService<IdentityStoreInitializer>();
+        services.TryAddSingleton<IdentityStorePruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdentityStorePruner>());
         services.AddDbContext<IdentityStoreContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict());
 
@@ -78,6 +81,27 @@ public static class IdentityServiceCollectionExtensions
                 server.SetAccessTokenLifetime(dex.Expiry.Tokens).SetIdentityTokenLifetime(dex.Expiry.Tokens)
                     .SetRefreshTokenLifetime(dex.Expiry.RefreshTokens)
                     .SetDeviceCodeLifetime(dex.Expiry.DeviceRequests).SetUserCodeLifetime(dex.Expiry.DeviceRequests);
+                server.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.Metadata[RevocationFeedEndpoint.DiscoveryName] = (context.Issuer ?? context.Options.Issuer) is { } issuer
+                            ? issuer.AbsoluteUri.TrimEnd('/') + IdentityEndpoints.RevocationFeed[IdentityEndpoints.BasePath.Length..]
+                            : null;
+                        return default;
+                    })
+                    .SetOrder(int.MaxValue - 200_000));
+                // RFC 8628 3.2: tell devices how often they may poll; TokenRequestThrottle answers slow_down when they poll faster.
+                server.AddEventHandler<OpenIddictServerEvents.ApplyDeviceAuthorizationResponseContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (string.IsNullOrEmpty(context.Response.Error))
+                        {
+                            context.Response[Parameters.Interval] = TokenRequestThrottle.DevicePollSeconds;
+                        }
+
+                        return default;
+                    })
+                    .SetOrder(int.MinValue + 100_000));
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
                     .EnableAuthorizationEndpointPassthrough()

@@ -31,13 +31,21 @@ public static class IdentitySettings
 
     /// <summary>Failed sign-ins before an account is slowed down.</summary>
     public static readonly Setting LockoutThreshold = new("PRISM_IDENTITY_LOCKOUT_THRESHOLD", "identity:lockout:threshold", "5",
-        "Failed sign-ins for one account within the lockout window after which further attempts are refused for an increasing delay. Default: 5.");
+        "Failed sign-ins for one account from one client address within the lockout window after which further attempts from that address are refused for an increasing delay (other addresses are not affected; an address failing 4 times this many over all accounts is slowed down too). Default: 5.");
 
     /// <summary>Window in which failed sign-ins are counted.</summary>
     public static readonly Setting LockoutWindow = new("PRISM_IDENTITY_LOCKOUT_WINDOW", "identity:lockout:window", "15m",
         "Window in which failed sign-ins are counted; also the longest delay. Default: 15m.");
 
+    /// <summary>Token requests accepted per client address and minute.</summary>
+    public static readonly Setting TokenRateLimit = new("PRISM_IDENTITY_TOKEN_RATE_LIMIT", "identity:tokenRateLimit", "120",
+        "Token endpoint requests accepted per client address and minute; beyond it the endpoint answers 429 with error 'slow_down'. Default: 120.");
+
+    /// <summary>How often issued tokens and authorizations are pruned.</summary>
+    public static readonly Setting PruneInterval = new("PRISM_IDENTITY_PRUNE_INTERVAL", "identity:pruneInterval", "1h",
+        "How often expired tokens and authorizations left without tokens are deleted from the identity store. Default: 1h.");
+
     /// <summary>Every identity setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
-        [Port, ConfigFile, Issuer, ClientGroups, Audiences, SigningKeyRotation, LockoutThreshold, LockoutWindow];
+        [Port, ConfigFile, Issuer, ClientGroups, Audiences, SigningKeyRotation, LockoutThreshold, LockoutWindow, TokenRateLimit, PruneInterval];
 }

@@ -14,6 +14,7 @@ using Prism.Proxy.Operations;
 using Prism.Proxy.Routing;
 using Prism.Proxy.Sessions;
 using Prism.Security;
+using Prism.Security.Revocation;
 
 namespace Prism.Proxy;
 
@@ -29,6 +30,9 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
         services.AddPrismControlStore(configuration);
+        // Identities an operator terminated (all their sessions): every process refuses their earlier tokens within a poll.
+        services.TryAddSingleton<IRevokedIdentitySource>(sp => new DelegatingRevokedIdentitySource(async cancellation =>
+            (await sp.GetRequiredService<IControlStore>().ListRevokedIdentitiesAsync(cancellation)).ToDictionary(r => r.Identity, r => r.RevokedAt, StringComparer.Ordinal)));
         services.AddPrismBackends();
 
         services.TryAddSingleton(options);

@@ -22,6 +22,9 @@ public sealed record PrismPrincipal(
     /// <summary>Token <c>scope</c> values, when present (informational: authorisation uses <see cref="Permissions"/>).</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
+    /// <summary>What revocation checks need of the token: its ids and issue time (null for the local developer).</summary>
+    public TokenIdentifiers? Token { get; init; }
+
     /// <summary>Name used in audit entries and rate limits: email, else client id, else subject.</summary>
     public string Actor => Email ?? ClientId ?? Subject;
 
@@ -34,3 +37,9 @@ public sealed record PrismPrincipal(
     /// <summary>True when the caller is in one of <paramref name="groups"/> (or the list is empty).</summary>
     public bool InAnyGroup(IReadOnlyCollection<string> groups) => groups.Count == 0 || groups.Any(Groups.Contains);
 }
+
+/// <summary>Identifiers of a validated token that revocation is keyed by; never the token itself.</summary>
+/// <param name="TokenId">Prism IdP's <c>oi_tkn_id</c>, else <c>jti</c>.</param>
+/// <param name="AuthorizationId">Prism IdP's <c>oi_au_id</c>: the grant (sign-in) the token belongs to.</param>
+/// <param name="IssuedAt"><c>iat</c>, when present.</param>
+public sealed record TokenIdentifiers(string? TokenId, string? AuthorizationId, DateTimeOffset? IssuedAt);

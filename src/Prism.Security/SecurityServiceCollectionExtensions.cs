@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Prism.Security.Authorization;
 using Prism.Security.Configuration;
+using Prism.Security.Revocation;
 using Prism.Security.Tokens;
 
 namespace Prism.Security;
@@ -36,6 +38,9 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<RolePolicy>();
         services.TryAddSingleton<JwksCache>();
         services.TryAddSingleton<ValidatedTokenCache>();
+        services.TryAddSingleton<TokenRevocations>();
+        services.TryAddSingleton<RevocationPoller>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RevocationHostedService>());
         services.TryAddSingleton<OidcTokenValidator>();
         services.TryAddSingleton<AuthDisabledTokenValidator>();
         // Chosen when first resolved, after the options (and their validation) say whether auth is off.
@@ -45,5 +50,13 @@ public static class SecurityServiceCollectionExtensions
 
         services.TryAddSingleton<BearerAuthenticator>();
         return services;
+    }
+
+    /// <summary>Runs the one <see cref="RevocationPoller"/> of the container (registered once, however often security is added).</summary>
+    private sealed class RevocationHostedService(RevocationPoller poller) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => poller.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => poller.StopAsync(cancellationToken);
     }
 }

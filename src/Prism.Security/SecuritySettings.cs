@@ -60,10 +60,19 @@ public static class SecuritySettings
     public static readonly Setting ClientGroups = new("PRISM_RBAC_CLIENT_GROUPS", "security:rbac_client_groups", null,
         "Groups of service accounts (tokens without email) whose token has no groups claim, as 'client=group,group;client2=group'. Default: none.");
 
+    /// <summary>How often the revocation state is read.</summary>
+    public static readonly Setting RevocationPollInterval = new("PRISM_AUTH_REVOCATION_POLL_INTERVAL", "security:revocation_poll_interval", "1s",
+        "How often admin and proxy read the identity provider's revocation feed (Prism's own IdP) and the identities terminated in the control store; a revoked token is refused within about this interval.");
+
+    /// <summary>How long validation goes on without a successful read of the revocation feed.</summary>
+    public static readonly Setting RevocationGrace = new("PRISM_AUTH_REVOCATION_GRACE", "security:revocation_grace", "2m",
+        "When Prism's identity provider publishes a revocation feed and it could not be read for this long, every token is refused (fail closed) until it can.");
+
     /// <summary>Every security setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
         AuthDisabled, Issuer, Audiences, JwksRefreshInterval, JwksRefetchInterval, ClockSkew, MaxTokenBytes,
         TokenCacheTtl, TokenCacheSize, AdminGroups, OperatorGroups, ViewerGroups, ClientGroups,
+        RevocationPollInterval, RevocationGrace,
     ];
 }

@@ -25,6 +25,20 @@ public sealed class OperationsTests(PrismServers servers)
     }
 
     [Fact]
+    public async Task SessionTerminate_AllOfIdentity_ReportsTheCount_AndNeedsExactlyOneTarget()
+    {
+        using var cli = new Prismctl(servers);
+
+        var all = await cli.RunAsync("session", "terminate", "--all-of-identity", "nobody-" + Guid.NewGuid().ToString("N")[..6] + "@example.com", "--reason", "test");
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Contains("Terminated 0 active session(s) of nobody-", all.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("tokens issued until now are refused", all.StandardOutput, StringComparison.Ordinal);
+
+        Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("session", "terminate")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await cli.RunAsync("session", "terminate", "some-id", "--all-of-identity", "x@example.com")).ExitCode);
+    }
+
+    [Fact]
     public async Task Backends_AreListed_AndMemstoreIsHealthy()
     {
         using var cli = new Prismctl(servers);

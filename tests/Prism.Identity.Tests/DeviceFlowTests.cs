@@ -13,7 +13,8 @@ public sealed class DeviceFlowTests
     public async Task DeviceFlow_CompletesThroughTheVerificationPage_AndTheCodeCannotBeReused()
     {
         using var home = new TempDirectory();
-        await using var server = await IdentityServer.StartAsync(home.Path);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await IdentityServer.StartAsync(home.Path, services: s => s.AddSingleton<TimeProvider>(time));
         var authorization = await StartAsync(server);
         Assert.Equal(server.Issuer + "/device", authorization.VerificationUri);
 
@@ -28,12 +29,14 @@ public sealed class DeviceFlowTests
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
         Assert.EndsWith("/dex/device/done", approved.Headers.Location!.ToString(), StringComparison.Ordinal);
 
+        time.Advance(TimeSpan.FromSeconds(authorization.Interval));
         var tokens = await RedeemAsync(server, authorization.DeviceCode!);
         Assert.False(tokens.IsError, tokens.ErrorDescription);
         var access = await server.ValidateAsync(tokens.AccessToken!);
         Assert.True(access.IsValid, access.Exception?.Message);
         Assert.Equal("dev@local.prism", ((JsonWebToken)access.SecurityToken).GetClaim("email").Value);
 
+        time.Advance(TimeSpan.FromSeconds(authorization.Interval));
         var reused = await RedeemAsync(server, authorization.DeviceCode!);
         Assert.Equal("invalid_grant", reused.Error);
         Assert.False(string.IsNullOrEmpty(reused.ErrorDescription));
@@ -50,6 +53,28 @@ public sealed class DeviceFlowTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("email or password is incorrect", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("authorization_pending", (await RedeemAsync(server, authorization.DeviceCode!)).Error);
+    }
+
+    [Fact]
+    public async Task DeviceAuthorization_AnnouncesAnInterval_AndPollingFasterIsAnsweredSlowDown()
+    {
+        using var home = new TempDirectory();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await IdentityServer.StartAsync(home.Path, services: s => s.AddSingleton<TimeProvider>(time));
+        var authorization = await StartAsync(server);
+        Assert.Equal(5, authorization.Interval);
+
+        Assert.Equal("authorization_pending", (await RedeemAsync(server, authorization.DeviceCode!)).Error);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var tooSoon = await RedeemAsync(server, authorization.DeviceCode!);
+        Assert.Equal("slow_down", tooSoon.Error);
+        Assert.Contains("wait at least 10 seconds", tooSoon.ErrorDescription, StringComparison.Ordinal);
+
+        // The interval grew by 5 s (RFC 8628 3.5): 5 s later is still too soon, 10 s is not.
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal("slow_down", (await RedeemAsync(server, authorization.DeviceCode!)).Error);
+        time.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal("authorization_pending", (await RedeemAsync(server, authorization.DeviceCode!)).Error);
     }
 

@@ -65,8 +65,9 @@ internal sealed class IdentityServer : IAsyncDisposable
         return discovery;
     }
 
-    public Task<TokenResponse> PasswordTokenAsync(string user = "dev@local.prism", string password = "devpass", string scope = "openid profile email groups offline_access") =>
-        Http.RequestPasswordTokenAsync(new PasswordTokenRequest
+    public Task<TokenResponse> PasswordTokenAsync(string user = "dev@local.prism", string password = "devpass", string scope = "openid profile email groups offline_access",
+        HttpClient? http = null) =>
+        (http ?? Http).RequestPasswordTokenAsync(new PasswordTokenRequest
         {
             Address = TokenEndpoint,
             ClientId = "prismctl",
@@ -90,6 +91,29 @@ internal sealed class IdentityServer : IAsyncDisposable
             ClockSkew = TimeSpan.FromMinutes(1),
         }).WaitAsync(Timeout);
     }
+
+    /// <summary>A client whose connections come from <paramref name="localAddress"/> (any 127.x address is loopback on Linux).</summary>
+    public static HttpClient ClientFrom(string localAddress) =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(localAddress), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { Timeout = Timeout };
 
     /// <summary>Posts a form without following redirects.</summary>
     public Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>

@@ -23,8 +23,23 @@ internal sealed partial class AdminGrpcService
         return new() { Session = session.ToWire((await sessions.LeasesOfAsync([session], context.CancellationToken))[session.Id]) };
     }
 
-    public override async Task<TerminateSessionResponse> TerminateSession(TerminateSessionRequest request, ServerCallContext context) =>
-        new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire([]) };
+    public override async Task<TerminateSessionResponse> TerminateSession(TerminateSessionRequest request, ServerCallContext context)
+    {
+        if (request.Identity.Length > 0)
+        {
+            if (request.Id.Length > 0)
+            {
+                throw new Calls.AdminValidationException("identity", "give either a session id or an identity, not both");
+            }
+
+            var terminated = await sessions.TerminateIdentityAsync(context.Caller(), request.Identity, request.Reason, context.CancellationToken);
+            var response = new TerminateSessionResponse();
+            response.Sessions.AddRange(terminated.Select(s => s.ToWire([])));
+            return response;
+        }
+
+        return new() { Session = (await sessions.TerminateAsync(context.Caller(), request.Id, request.Reason, context.CancellationToken)).ToWire([]) };
+    }
 
     public override async Task<SetMaintenanceModeResponse> SetMaintenanceMode(SetMaintenanceModeRequest request, ServerCallContext context) =>
         new() { Maintenance = (await control.SetMaintenanceAsync(context.Caller(), request.Enabled, request.Message, context.CancellationToken)).ToWire() };

@@ -21,7 +21,7 @@ internal static class RequestResources
             GetConfigRequest r => caller.Touches("config", r.Name),
             ListConfigsRequest => caller.Touches("config"),
             GetSessionRequest r => caller.Touches("session", r.Id),
-            TerminateSessionRequest r => caller.Touches("session", r.Id),
+            TerminateSessionRequest r => caller.Touches("session", r.Identity.Length > 0 ? "identity:" + r.Identity : r.Id),
             ListSessionsRequest r => caller.Touches("session", "", r.Namespace.Length > 0 ? r.Namespace : null),
             ListBackendsRequest or GetBackendStatusRequest => caller.Touches("backend"),
             GetBackendRequest r => caller.Touches("backend", r.Name),

@@ -38,6 +38,27 @@ internal sealed class SessionDirectory(IControlStore store, AuditEntries audit)
         return terminated;
     }
 
+    /// <summary>
+    /// Ends every session of <paramref name="identity"/> (subject, email or client id) in every namespace and on every
+    /// proxy, and makes every admin and proxy refuse its tokens issued until now.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionRecord>> TerminateIdentityAsync(AdminCaller caller, string identity, string reason, CancellationToken cancellation)
+    {
+        if (string.IsNullOrWhiteSpace(identity) || identity.Length > 256 || identity.Trim() != identity)
+        {
+            throw new AdminValidationException("identity", "an identity (token subject, email or client id) of 1-256 characters without surrounding spaces is required");
+        }
+
+        caller.Touches(Resource, "identity:" + identity);
+        caller.Metadata["identity"] = identity;
+        caller.Metadata["reason"] = reason;
+        caller.Metadata["scope"] = "all sessions of identity";
+        var entry = audit.Success(caller);
+        var terminated = await store.TerminateIdentityAsync(identity, entry.Timestamp, caller.Actor, reason, entry, cancellation);
+        caller.Audited = true;
+        return terminated;
+    }
+
     /// <summary>The credential leases of <paramref name="sessions"/>, by session id.</summary>
     public async Task<ILookup<string, LeaseRecord>> LeasesOfAsync(IEnumerable<SessionRecord> sessions, CancellationToken cancellation)
     {

@@ -75,13 +75,32 @@ public static class SessionCommands
 
     private static Command Terminate()
     {
-        var id = new Argument<string>("id") { Description = "Session id" };
+        var id = new Argument<string?>("id") { Description = "Session id (or --all-of-identity)", Arity = ArgumentArity.ZeroOrOne };
         var reason = new Option<string?>("--reason") { Description = "Why (recorded and shown to the client)" };
-        var command = new Command("terminate", "Terminate a session") { id, reason };
+        var identity = new Option<string?>("--all-of-identity")
+        {
+            Description = "Terminate every session of this identity (token subject, email or client id) in every namespace; its current tokens stop working on every admin and proxy",
+        };
+        var command = new Command("terminate", "Terminate a session, or every session of an identity") { id, reason, identity };
         command.SetHandler(async (context, parse, cancellation) =>
         {
-            var request = new TerminateSessionRequest { Id = parse.GetValue(id), Reason = parse.GetValue(reason) ?? "" };
-            var session = (await context.Admin.CallAsync((c, o) => c.TerminateSessionAsync(request, o), cancellation)).Session;
+            var sessionId = parse.GetValue(id);
+            var all = parse.GetValue(identity);
+            if (string.IsNullOrEmpty(sessionId) == string.IsNullOrEmpty(all))
+            {
+                throw CliException.Usage("give either a session id or --all-of-identity <subject>");
+            }
+
+            var request = new TerminateSessionRequest { Id = sessionId ?? "", Identity = all ?? "", Reason = parse.GetValue(reason) ?? "" };
+            var response = await context.Admin.CallAsync((c, o) => c.TerminateSessionAsync(request, o), cancellation);
+            if (all is not null)
+            {
+                context.Output.Write(response, () => new Text(
+                    $"Terminated {response.Sessions.Count} active session(s) of {all}; its tokens issued until now are refused.\n"));
+                return ExitCodes.Ok;
+            }
+
+            var session = response.Session;
             context.Output.Write(session, () => new Text($"Terminated session {session.Id} ({session.Identity}).\n"));
             return ExitCodes.Ok;
         });

@@ -140,5 +140,13 @@ internal static class PostgresMigrations
             ALTER TABLE admin_audit_log ADD COLUMN client_address text NULL;
             CREATE INDEX ix_sessions_last_activity ON sessions (last_activity);
             """),
+        new(6, "revoked identities", """
+            CREATE TABLE revoked_identities (
+                "identity" text COLLATE "C" NOT NULL PRIMARY KEY,
+                revoked_at timestamptz NOT NULL,
+                revoked_by text NOT NULL,
+                reason text NOT NULL);
+            CREATE INDEX ix_sessions_identity_status ON sessions ("identity", status);
+            """),
     ];
 }

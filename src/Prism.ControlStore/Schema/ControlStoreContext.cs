@@ -27,6 +27,8 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
 
     public DbSet<LeaseHolderRow> LeaseHolders => Set<LeaseHolderRow>();
 
+    public DbSet<RevokedIdentityRow> RevokedIdentities => Set<RevokedIdentityRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<NamespaceRow>(e =>
@@ -56,6 +58,7 @@ internal abstract class ControlStoreContext(DbContextOptions options) : DbContex
         modelBuilder.Entity<SessionRow>(e => e.ToTable("sessions").HasKey(r => r.Id));
         modelBuilder.Entity<LeaseRow>(e => e.ToTable("credential_leases").HasKey(r => r.Id));
         modelBuilder.Entity<LeaseHolderRow>(e => e.ToTable("lease_holders").HasKey(r => r.Holder));
+        modelBuilder.Entity<RevokedIdentityRow>(e => e.ToTable("revoked_identities").HasKey(r => r.Identity));
         modelBuilder.Entity<AuditRow>(e =>
         {
             e.ToTable("admin_audit_log").HasKey(r => r.Sequence);

@@ -141,5 +141,13 @@ internal static class SqliteMigrations
             ALTER TABLE admin_audit_log ADD COLUMN client_address TEXT NULL;
             CREATE INDEX ix_sessions_last_activity ON sessions (last_activity);
             """),
+        new(6, "revoked identities", """
+            CREATE TABLE revoked_identities (
+                "identity" TEXT NOT NULL PRIMARY KEY,
+                revoked_at INTEGER NOT NULL,
+                revoked_by TEXT NOT NULL,
+                reason TEXT NOT NULL);
+            CREATE INDEX ix_sessions_identity_status ON sessions ("identity", status);
+            """),
     ];
 }

@@ -6,8 +6,8 @@ namespace Prism.Identity.Accounts;
 /// <summary>Checks an email and password against the static users, applying <see cref="LoginThrottle"/>.</summary>
 public sealed partial class AccountAuthenticator(StaticPasswordDirectory directory, LoginThrottle throttle, ILogger<AccountAuthenticator> logger)
 {
-    /// <summary>Signs <paramref name="email"/> in, or says why not. Never logs the password.</summary>
-    public SignInResult SignIn(string? email, string? password)
+    /// <summary>Signs <paramref name="email"/> in from <paramref name="clientAddress"/>, or says why not. Never logs the password.</summary>
+    public SignInResult SignIn(string? email, string? password, string clientAddress)
     {
         if (!directory.Enabled)
         {
@@ -19,7 +19,7 @@ public sealed partial class AccountAuthenticator(StaticPasswordDirectory directo
             return SignInResult.Refused("The email and the password are required.");
         }
 
-        if (throttle.RetryAfter(email) is { } wait)
+        if (throttle.RetryAfter(email, clientAddress) is { } wait)
         {
             LogThrottled(logger, email, (int)Math.Ceiling(wait.TotalSeconds));
             return SignInResult.Refused(
@@ -29,12 +29,18 @@ public sealed partial class AccountAuthenticator(StaticPasswordDirectory directo
         var user = directory.Verify(email, password);
         if (user is null)
         {
-            throttle.RecordFailure(email);
+            throttle.RecordFailure(email, clientAddress);
             LogFailed(logger, email);
             return SignInResult.Refused("The email or password is incorrect.");
         }
 
-        throttle.RecordSuccess(email);
+        throttle.RecordSuccess(email, clientAddress);
+        if (user.Disabled)
+        {
+            LogDisabled(logger, user.UserId);
+            return SignInResult.Refused("This account is disabled.");
+        }
+
         LogSignedIn(logger, user.UserId);
         return new SignInResult(user, null);
     }
@@ -42,8 +48,11 @@ public sealed partial class AccountAuthenticator(StaticPasswordDirectory directo
     [LoggerMessage(EventId = 10, EventName = "SignInFailed", Level = LogLevel.Information, Message = "sign-in failed for {Email}")]
     private static partial void LogFailed(ILogger logger, string email);
 
-    [LoggerMessage(EventId = 11, EventName = "SignInThrottled", Level = LogLevel.Warning, Message = "sign-in refused for {Email}: too many failures, retry in {RetryAfterSeconds}s")]
+    [LoggerMessage(EventId = 11, EventName = "SignInThrottled", Level = LogLevel.Warning, Message = "sign-in refused for {Email}: too many failures from this address, retry in {RetryAfterSeconds}s")]
     private static partial void LogThrottled(ILogger logger, string email, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 13, EventName = "SignInDisabled", Level = LogLevel.Warning, Message = "sign-in refused for disabled user {UserId}")]
+    private static partial void LogDisabled(ILogger logger, string userId);
 
     [LoggerMessage(EventId = 12, EventName = "SignedIn", Level = LogLevel.Information, Message = "user {UserId} signed in")]
     private static partial void LogSignedIn(ILogger logger, string userId);

@@ -24,8 +24,11 @@ public sealed class StaticPasswordDirectory
     /// <summary>True when <c>enablePasswordDB</c> is set.</summary>
     public bool Enabled { get; }
 
-    /// <summary>The user with <paramref name="userId"/>, or null.</summary>
-    public DexUser? FindById(string? userId) => userId is not null && _byId.TryGetValue(userId, out var user) ? user : null;
+    /// <summary>The user with <paramref name="userId"/>, or null (also when the user is disabled).</summary>
+    public DexUser? FindById(string? userId) => userId is not null && _byId.TryGetValue(userId, out var user) && !user.Disabled ? user : null;
+
+    /// <summary>The ids of the users marked <c>disabled: true</c>: their tokens are refused everywhere.</summary>
+    public IReadOnlyList<string> DisabledUserIds => [.. _byId.Values.Where(u => u.Disabled).Select(u => u.UserId)];
 
     /// <summary>The user whose email and password match, or null. Always performs one bcrypt comparison.</summary>
     public DexUser? Verify(string? email, string? password)

@@ -44,7 +44,13 @@ public sealed record DexStorage(bool InMemory, string? File);
 public sealed record DexClient(string Id, string? Secret, string Name, IReadOnlyList<string> RedirectUris, bool Public);
 
 /// <summary>One <c>staticPasswords</c> entry.</summary>
-public sealed record DexUser(string Email, string Hash, string Username, string UserId, IReadOnlyList<string> Groups);
+/// <param name="Email">Sign-in name.</param>
+/// <param name="Hash">bcrypt hash of the password.</param>
+/// <param name="Username">Display name.</param>
+/// <param name="UserId">Stable id, the tokens' <c>sub</c>.</param>
+/// <param name="Groups">Groups carried by the tokens.</param>
+/// <param name="Disabled">Prism's <c>disabled: true</c>: the user cannot sign in or get tokens, and tokens already issued are refused.</param>
+public sealed record DexUser(string Email, string Hash, string Username, string UserId, IReadOnlyList<string> Groups, bool Disabled = false);
 
 /// <summary>Token lifetimes from the <c>expiry</c> section.</summary>
 /// <param name="Tokens">From <c>idTokens</c>: lifetime of ID and access tokens.</param>

@@ -109,7 +109,7 @@ internal sealed class DexConfigParser(string source, YamlMappingNode root)
             }
 
             users.Add(new DexUser(email, hash, OptionalText(item, "username", path + ".username") ?? email, userId,
-                [.. Strings(item, "groups", path + ".groups").Select(g => g.Value)]));
+                [.. Strings(item, "groups", path + ".groups").Select(g => g.Value)], Bool(item, "disabled", path + ".disabled", fallback: false)));
         }
 
         return users;

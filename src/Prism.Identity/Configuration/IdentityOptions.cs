@@ -29,6 +29,15 @@ public sealed class IdentityOptions
     /// <summary>Failure counting window (<see cref="IdentitySettings.LockoutWindow"/>).</summary>
     public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Entries each sign-in throttle table holds at most (oldest dropped first).</summary>
+    public int ThrottleCapacity { get; set; } = 10_000;
+
+    /// <summary>Token requests per client address and minute (<see cref="IdentitySettings.TokenRateLimit"/>).</summary>
+    public int TokenRateLimit { get; set; } = 120;
+
+    /// <summary>How often the token store is pruned (<see cref="IdentitySettings.PruneInterval"/>).</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Reads the options from <paramref name="configuration"/>.</summary>
     /// <exception cref="ConfigurationException">A value of the wrong type.</exception>
     public void ReadFrom(IConfiguration configuration)
@@ -40,5 +49,7 @@ public sealed class IdentityOptions
         SigningKeyRotation = IdentitySettings.SigningKeyRotation.Duration(configuration);
         LockoutThreshold = IdentitySettings.LockoutThreshold.PositiveInt(configuration);
         LockoutWindow = IdentitySettings.LockoutWindow.Duration(configuration);
+        TokenRateLimit = IdentitySettings.TokenRateLimit.PositiveInt(configuration);
+        PruneInterval = IdentitySettings.PruneInterval.Duration(configuration);
     }
 }

@@ -33,7 +33,7 @@ internal static class AuthorizeEndpoint
 
             return directory.FindById(approvedSubject) is { } approved
                 ? OAuthResults.SignIn(principals.ForUser(approved, clientId, request.GetScopes()))
-                : OAuthResults.Error(Errors.AccessDenied, "The user no longer exists.");
+                : OAuthResults.Error(Errors.AccessDenied, "The user no longer exists or is disabled.");
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -47,7 +47,7 @@ internal static class AuthorizeEndpoint
         string? error = null;
         if (HttpMethods.IsPost(context.Request.Method) && email is not null)
         {
-            var result = accounts.SignIn(email, (string?)request[FormFields.Password]);
+            var result = accounts.SignIn(email, (string?)request[FormFields.Password], ClientAddress.Of(context));
             if (result.User is { } user)
             {
                 if (config.SkipApprovalScreen)

@@ -49,7 +49,7 @@ internal static class DeviceVerificationEndpoint
         }
 
         var email = (string?)request[FormFields.Email];
-        var result = accounts.SignIn(email, (string?)request[FormFields.Password]);
+        var result = accounts.SignIn(email, (string?)request[FormFields.Password], ClientAddress.Of(context));
         if (result.User is not { } user)
         {
             return Form(context, request.UserCode, email, result.Error);

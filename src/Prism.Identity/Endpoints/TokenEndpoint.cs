@@ -21,7 +21,7 @@ internal static class TokenEndpoint
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsPasswordGrantType())
         {
-            var result = accounts.SignIn(request.Username, request.Password);
+            var result = accounts.SignIn(request.Username, request.Password, ClientAddress.Of(context));
             return result.User is { } user
                 ? OAuthResults.SignIn(principals.ForUser(user, request.ClientId!, request.GetScopes()))
                 : OAuthResults.Error(Errors.InvalidGrant, result.Error!);
@@ -40,7 +40,7 @@ internal static class TokenEndpoint
         var subject = granted.Principal?.GetClaim(Claims.Subject);
         if (directory.FindById(subject) is not { } current)
         {
-            return OAuthResults.Error(Errors.InvalidGrant, "The user of this grant no longer exists.");
+            return OAuthResults.Error(Errors.InvalidGrant, "The user of this grant no longer exists or is disabled.");
         }
 
         return OAuthResults.SignIn(principals.ForUser(current, request.ClientId ?? granted.Principal!.GetClaim(Claims.ClientId)!,

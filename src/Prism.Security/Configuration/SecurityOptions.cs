@@ -45,6 +45,12 @@ public sealed class SecurityOptions
     /// <summary>Values that could not be parsed, reported by <see cref="SecurityOptionsValidator"/> at start.</summary>
     public IList<string> ParseErrors { get; } = [];
 
+    /// <summary>See <see cref="SecuritySettings.RevocationPollInterval"/>.</summary>
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>See <see cref="SecuritySettings.RevocationGrace"/>.</summary>
+    public TimeSpan RevocationGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The issuer as an absolute URI, or null when it is not one.</summary>
     public Uri? IssuerUri => Uri.TryCreate(Issuer, UriKind.Absolute, out var uri) ? uri : null;
 

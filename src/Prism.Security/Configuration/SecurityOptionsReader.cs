@@ -28,6 +28,8 @@ public static class SecurityOptionsReader
         options.OperatorGroups = SecuritySettings.OperatorGroups.List(configuration);
         options.ViewerGroups = SecuritySettings.ViewerGroups.List(configuration);
         Apply(options, () => options.ClientGroups = SecuritySettings.ClientGroups.KeyedLists(configuration));
+        Apply(options, () => options.RevocationPollInterval = SecuritySettings.RevocationPollInterval.Duration(configuration));
+        Apply(options, () => options.RevocationGrace = SecuritySettings.RevocationGrace.Duration(configuration));
     }
 
     private static void Apply(SecurityOptions options, Action read)

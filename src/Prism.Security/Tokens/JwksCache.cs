@@ -54,7 +54,8 @@ public sealed class JwksCache : IDisposable
     /// <summary>Keys of one successful fetch.</summary>
     /// <param name="Keys">Asymmetric signing keys of the issuer.</param>
     /// <param name="FetchedAt">When they were fetched.</param>
-    public sealed record KeySet(IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt);
+    /// <param name="RevocationFeed">The discovery document's <c>prism_revocation_feed_endpoint</c> (Prism's own provider), else null.</param>
+    public sealed record KeySet(IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt, Uri? RevocationFeed = null);
 
     /// <summary>The cached keys (fetching them the first time); starts a background refresh when they are old.</summary>
     /// <exception cref="TokenRejectedException">The issuer was never reachable (<see cref="TokenRejections.IdentityProviderUnreachable"/>).</exception>
@@ -175,7 +176,9 @@ public sealed class JwksCache : IDisposable
             var configuration = await OpenIdConnectConfigurationRetriever
                 .GetAsync(_options.DiscoveryAddress, retriever, CancellationToken.None).ConfigureAwait(false);
             var keys = configuration.SigningKeys.Where(IsAsymmetric).ToList();
-            var set = new KeySet(keys, _time.GetUtcNow());
+            var feed = configuration.AdditionalData.TryGetValue(Revocation.RevocationPoller.DiscoveryName, out var value)
+                && Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var address) ? address : null;
+            var set = new KeySet(keys, _time.GetUtcNow(), feed);
             _current = set;
             _metrics.KeyFetch(reason, succeeded: true);
             SecurityLog.KeysRefreshed(_logger, _options.DiscoveryAddress, keys.Count, reason);

@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Prism.Security.Authorization;
 using Prism.Security.Configuration;
+using Prism.Security.Revocation;
 
 namespace Prism.Security.Tokens;
 
@@ -25,6 +26,8 @@ public sealed class OidcTokenValidator : ITokenValidator
     private readonly JwksCache _keys;
     private readonly ValidatedTokenCache _cache;
     private readonly RolePolicy _roles;
+    private readonly TokenRevocations _revocations;
+    private readonly RevocationPoller _revocationPoller;
     private readonly TimeProvider _time;
     private readonly SecurityMetrics _metrics;
     private readonly ILogger<OidcTokenValidator> _logger;
@@ -33,8 +36,11 @@ public sealed class OidcTokenValidator : ITokenValidator
     /// <summary>Creates the validator.</summary>
     public OidcTokenValidator(
         IOptions<SecurityOptions> options, JwksCache keys, ValidatedTokenCache cache, RolePolicy roles,
+        TokenRevocations revocations, RevocationPoller revocationPoller,
         TimeProvider time, SecurityMetrics metrics, ILogger<OidcTokenValidator> logger)
     {
+        _revocations = revocations;
+        _revocationPoller = revocationPoller;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _keys = keys;
@@ -64,12 +70,16 @@ public sealed class OidcTokenValidator : ITokenValidator
 
             if (_cache.TryGet(token, out var cached))
             {
+                // A cached token may have been revoked since: the revocation state is checked on every call.
+                _revocations.Check(cached);
                 _metrics.Validation("cached");
                 return cached;
             }
 
             using var activity = SecurityTelemetry.ActivitySource.StartActivity("ValidateToken");
             var principal = await ValidateUncachedAsync(token, cancellationToken).ConfigureAwait(false);
+            await _revocationPoller.EnsureFirstPollAsync(cancellationToken).ConfigureAwait(false);
+            _revocations.Check(principal);
             _cache.Add(token, principal);
             _metrics.Validation("accepted");
             return principal;
@@ -107,8 +117,14 @@ public sealed class OidcTokenValidator : ITokenValidator
             throw TokenRejections.Reject(TokenRejections.EmailNotVerified);
         }
 
-        return _roles.CreatePrincipal(claims);
+        return _roles.CreatePrincipal(claims) with { Token = IdentifiersOf(jwt) };
     }
+
+    // oi_tkn_id and oi_au_id are what Prism's identity provider (OpenIddict) revokes by; jti is the standard token id.
+    private static TokenIdentifiers IdentifiersOf(JsonWebToken jwt) => new(
+        jwt.TryGetPayloadValue<string>("oi_tkn_id", out var tokenId) ? tokenId : jwt.Id is { Length: > 0 } jti ? jti : null,
+        jwt.TryGetPayloadValue<string>("oi_au_id", out var grant) ? grant : null,
+        jwt.TryGetPayloadValue<object>("iat", out _) && jwt.IssuedAt != DateTime.MinValue ? new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero) : null);
 
     private static JsonWebToken Parse(string token)
     {

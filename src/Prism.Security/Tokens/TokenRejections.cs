@@ -46,6 +46,15 @@ public static class TokenRejections
     /// <summary>An OpenID Connect ID token (it says who signed in, to the client) presented as a bearer token.</summary>
     public const string IdToken = "id_token_presented";
 
+    /// <summary>Revoked at the identity provider (signed out, revoked grant), or issued before an operator ended the identity's sessions.</summary>
+    public const string Revoked = "token_revoked";
+
+    /// <summary>The user is disabled at the identity provider.</summary>
+    public const string UserDisabled = "user_disabled";
+
+    /// <summary>The identity provider's revocation feed could not be read for longer than the grace period.</summary>
+    public const string RevocationUnknown = "revocation_state_unknown";
+
     internal static TokenRejectedException Reject(string code, Exception? inner = null) => new(code, MessageOf(code), inner);
 
     /// <summary>The client-facing message of <paramref name="code"/>.</summary>
@@ -68,6 +77,9 @@ public static class TokenRejections
         MissingSubject => "token has no subject (sub)",
         EmailNotVerified => "token email is not verified (email_verified=false)",
         IdentityProviderUnreachable => "identity provider unreachable and no cached keys",
+        Revoked => "token has been revoked (signed out, or access ended by an operator): sign in again",
+        UserDisabled => "the user of this token is disabled",
+        RevocationUnknown => "revocation state of the identity provider is unknown (its revocation feed cannot be read): tokens are refused until it can",
         IdToken => "this is an ID token: present the access token (access_token of the token response) as the bearer token",
         _ => "token is invalid",
     };
