@@ -17,6 +17,7 @@ using Prism.Admin.Paging;
 using Prism.Admin.Queues;
 using Prism.ControlStore;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Security;
 
 namespace Prism.Admin;
@@ -62,6 +63,7 @@ public static class AdminServiceCollectionExtensions
         endpoints.MapGrpcService<AdminGrpcService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prism.ControlStore;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Proxy.Control;
 using Prism.Proxy.Credentials;
 using Prism.Proxy.Grpc;
@@ -67,6 +68,7 @@ public static class ProxyServiceCollectionExtensions
         endpoints.MapGrpcService<QueueService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }
