@@ -144,6 +144,24 @@ public sealed class MutualTlsTests(MutualTlsServers servers) : IClassFixture<Mut
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }
 
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("proxy")]
+    public async Task Probes_AnswerOverHttps_ToAClientWithTheCertificate(string module)
+    {
+        using var http = new HttpClient(servers.Certificates.Handler(servers.Certificates.ClientCertificateFile, servers.Certificates.ClientKeyFile))
+        {
+            BaseAddress = module == "admin" ? servers.Admin : servers.Proxy,
+        };
+
+        foreach (var path in new[] { "/healthz", "/readyz" })
+        {
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("ok", (await response.Content.ReadAsStringAsync()).Trim());
+        }
+    }
+
     [Fact]
     public async Task Prismctl_WithTheIssuedCertificate_LogsInAndCallsAdminAndProxy()
     {
