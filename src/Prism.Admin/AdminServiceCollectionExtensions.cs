@@ -18,6 +18,7 @@ using Prism.Admin.Queues;
 using Prism.ControlStore;
 using Prism.ControlStore.Denials;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Security;
 using Prism.Security.Revocation;
 
@@ -76,6 +77,7 @@ public static class AdminServiceCollectionExtensions
         endpoints.MapGrpcService<AdminGrpcService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Prism.ControlStore;
 using Prism.ControlStore.Denials;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Proxy.Control;
 using Prism.Proxy.Credentials;
 using Prism.Proxy.Grpc;
@@ -83,6 +84,7 @@ public static class ProxyServiceCollectionExtensions
         endpoints.MapGrpcService<QueueService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Prism.Hosting.Tls;
 
 namespace Prism.WebConsole.Auth;
 
@@ -32,9 +33,10 @@ public static partial class ConsoleAuthentication
     public static IReadOnlyList<string> Scopes { get; } = ["openid", "email", "profile", "groups", "offline_access"];
 
     /// <summary>Registers cookie and OpenID Connect authentication.</summary>
-    public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options)
+    public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options, OutboundTls tls)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tls);
         var secure = options.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
         services.AddAuthentication(o =>
             {
@@ -55,6 +57,8 @@ public static partial class ConsoleAuthentication
             .AddOpenIdConnect(o =>
             {
                 o.Authority = options.Issuer.ToString().TrimEnd('/');
+                // Discovery, JWKS, code and refresh exchanges trust PRISM_TLS_CA_FILE too.
+                o.BackchannelHttpHandler = tls.CreateHandler();
                 o.RequireHttpsMetadata = options.Issuer.Scheme == Uri.UriSchemeHttps;
                 o.ClientId = options.ClientId;
                 o.ClientSecret = options.ClientSecret;
