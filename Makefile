@@ -9,7 +9,8 @@ LIB := $(BIN)/lib
 # ReadyToRun: precompiled code halves the CPU a module spends starting up (see docs/benchmarks.md).
 RID = $(shell $(DOTNET) --info | awk '/RID:/ {print $$2; exit}')
 PUBLISH = $(DOTNET) publish -c $(CONFIGURATION) -o $(LIB) -r $(RID) --self-contained false -p:PublishReadyToRun=true --nologo -v quiet
-SOURCES := $(shell find src proto -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' \) 2>/dev/null) Directory.Build.props Directory.Packages.props
+# Build output (obj/, bin/) is left out: generated files there change on every build and test run.
+SOURCES := $(shell find src proto \( -name obj -o -name bin \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' \) -print 2>/dev/null) Directory.Build.props Directory.Packages.props
 
 .PHONY: help build dev-up dev-down dev-status bootstrap test bench deps clean
 
