@@ -30,6 +30,7 @@ public sealed class MetricsServerTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("# TYPE", text);
+        Assert.Matches("target_info\\{[^}]*service_name=\"prism-telemetry\"", text); // the module, not just "prism"
         Assert.Null(second);
         Assert.Null(disabled);
         Assert.Contains(logs.Entries, e => e.Message.Contains("metrics port " + port + " is in use", StringComparison.Ordinal));

@@ -18,7 +18,8 @@ namespace Prism.Hosting.Telemetry;
 /// <summary>
 /// The Prometheus listener of one process (<c>GET /metrics</c> on <c>PRISM_METRICS_PORT</c>, 9090):
 /// one per process, reporting the meters of every module the process hosts plus ASP.NET Core,
-/// HttpClient and runtime metrics. Start it once, after or before the modules.
+/// HttpClient and runtime metrics, under the module's service name (<c>target_info</c> carries it and
+/// <c>prism_modules</c>). Start it once, after or before the modules.
 /// </summary>
 public sealed partial class PrismMetricsServer : IAsyncDisposable
 {
@@ -78,7 +79,7 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
         });
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r
-                .AddService("prism", serviceVersion: modules.Count > 0 ? PrismTelemetry.VersionOf(modules[0]) : null, autoGenerateServiceInstanceId: true)
+                .AddService(ServiceName(modules), serviceVersion: modules.Count > 0 ? PrismTelemetry.VersionOf(modules[0]) : null, autoGenerateServiceInstanceId: true)
                 .AddAttributes([new("prism.modules", string.Join(',', modules.Select(m => m.Name)))]))
             .WithMetrics(metrics => metrics
                 .AddMeter([.. modules.SelectMany(m => m.TelemetrySources).Distinct()])
@@ -110,6 +111,10 @@ public sealed partial class PrismMetricsServer : IAsyncDisposable
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The service the exposition names: the module's own (<c>prism-admin</c>) when the process hosts one, else <c>prism</c>.</summary>
+    public static string ServiceName(IReadOnlyList<PrismModule> modules) =>
+        modules is [var only] ? only.ServiceName : "prism";
 
     /// <summary>The configured metrics port (<c>PRISM_METRICS_PORT</c>); 0 means disabled.</summary>
     /// <exception cref="ConfigurationException">The value is not a port number.</exception>
