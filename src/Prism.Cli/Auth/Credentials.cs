@@ -71,6 +71,13 @@ public sealed class Credentials(CliSettings settings, TokenCache cache, OidcClie
             method = settings.AutoLogin ? LoginMethod.Password
                 : settings.HasClientCredentials ? LoginMethod.ClientCredentials
                 : LoginMethod.Device;
+            if (method == LoginMethod.Device && !terminal.ErrorIsTerminal)
+            {
+                // Nobody is there to open the URL: waiting out the device code would hang a script for minutes.
+                throw new CliException(ExitCodes.Unauthenticated,
+                    $"not logged in: run 'prismctl login' in a terminal, or set {CliEnvironment.LocalDev}=true to log in as the developer of a local stack "
+                    + $"({CliEnvironment.Token}, or {CliEnvironment.ClientId} and {CliEnvironment.ClientSecret}, for scripts)");
+            }
         }
 
         CachedToken token;

@@ -89,7 +89,8 @@ public sealed record CliSettings
             ProxyEndpoint = (flags.ProxyEndpoint ?? Env(CliEnvironment.ProxyEndpoint) ?? file.Proxy.Endpoint) is { } proxy ? ParseEndpoint(proxy, "proxy endpoint") : null,
             Issuer = (flags.Issuer ?? Env(CliEnvironment.OidcIssuer) ?? oidc.Issuer ?? DefaultIssuer).TrimEnd('/'),
             ClientId = flags.ClientId ?? Env(CliEnvironment.OidcClientId) ?? oidc.ClientId ?? DefaultClientId,
-            AutoLogin = localDev is null ? oidc.AutoLogin ?? false : string.Equals(localDev, "true", StringComparison.OrdinalIgnoreCase) || localDev == "1",
+            AutoLogin = localDev is not null ? string.Equals(localDev, "true", StringComparison.OrdinalIgnoreCase) || localDev == "1"
+                : oidc.AutoLogin ?? LocalDevStack.IsRunning(home),
             AutoLoginUser = oidc.AutoLoginUser ?? DefaultAutoLoginUser,
             AutoLoginPassword = oidc.AutoLoginPassword ?? DefaultAutoLoginPassword,
             StaticToken = Env(CliEnvironment.Token),
