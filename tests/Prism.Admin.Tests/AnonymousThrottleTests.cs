@@ -19,7 +19,7 @@ public class AnonymousThrottleTests
             var error = await Assert.ThrowsAsync<RpcException>(() =>
                 server.Client.ListNamespacesAsync(new ListNamespacesRequest(), AdminServer.Options(null)).ResponseAsync);
             codes.Add(error.StatusCode);
-        });
+        }).WaitAsync(TimeSpan.FromSeconds(120));
 
         var unauthenticated = codes.Count(c => c == StatusCode.Unauthenticated);
         var throttled = codes.Count(c => c == StatusCode.ResourceExhausted);
@@ -27,7 +27,7 @@ public class AnonymousThrottleTests
         // 60 per minute per address; a slow run may span a second window.
         Assert.InRange(unauthenticated, 60, 120);
 
-        await server.App.Services.GetRequiredService<DeniedCallAuditor>().FlushAsync(everything: true, CancellationToken.None);
+        await server.App.Services.GetRequiredService<DeniedCallAuditor>().FlushAsync(everything: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var rows = await AnonymousAuditAsync(server);
 
         Assert.InRange(rows.Count, 61, 130);

@@ -20,8 +20,8 @@ public class AuditExportTests(AdminServerFixture fixture) : IClassFixture<AdminS
     {
         var store = Server.App.Services.GetRequiredService<IControlStore>();
         var written = Enumerable.Range(0, 2500).Select(i => Entry(Past.AddSeconds(i), $"export-{i}")).ToList();
-        await store.AppendAuditBatchAsync(written, CancellationToken.None);
-        await store.AppendAuditAsync(Entry(Past.AddDays(1), "after-the-range"), CancellationToken.None);
+        await store.AppendAuditBatchAsync(written, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await store.AppendAuditAsync(Entry(Past.AddDays(1), "after-the-range"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         var exported = await ReadAsync(Server.Client.ExportAuditLog(
             new ExportAuditLogRequest { Since = Timestamp.FromDateTimeOffset(Past), Until = Timestamp.FromDateTimeOffset(Past.AddHours(1)) }, AsAdmin()));

@@ -34,14 +34,14 @@ public abstract class RetentionPrunerTests
 
         // The first cycle runs one interval after start; everything is aged relative to that moment.
         var pruneAt = Start.AddMinutes(10);
-        await store.AppendAuditBatchAsync([.. Enumerable.Range(0, 100).Reverse().Select(h => Audit(pruneAt.AddHours(-h), $"h{h}"))], CancellationToken.None);
+        await store.AppendAuditBatchAsync([.. Enumerable.Range(0, 100).Reverse().Select(h => Audit(pruneAt.AddHours(-h), $"h{h}"))], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         for (var h = 0; h < 30; h++)
         {
-            await store.UpsertSessionAsync(Session($"s-{h:D2}", pruneAt.AddHours(-h)), CancellationToken.None);
+            await store.UpsertSessionAsync(Session($"s-{h:D2}", pruneAt.AddHours(-h)), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         using var pruner = new RetentionPruner(store, Microsoft.Extensions.Options.Options.Create(options), time, NullLogger<RetentionPruner>.Instance);
-        await pruner.StartAsync(CancellationToken.None);
+        await pruner.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
             time.Advance(TimeSpan.FromMinutes(9));
@@ -52,7 +52,7 @@ public abstract class RetentionPrunerTests
         }
         finally
         {
-            await pruner.StopAsync(CancellationToken.None);
+            await pruner.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         // Age kept the last 48 hours (49 entries); the count then kept the newest 40.
@@ -121,5 +121,5 @@ public sealed class SqliteRetentionPrunerTests : RetentionPrunerTests, IDisposab
 [Collection(PostgresFixture.Collection)]
 public sealed class PostgresRetentionPrunerTests(PostgresFixture postgres) : RetentionPrunerTests
 {
-    protected override async Task<ControlDatabase> OpenDatabaseAsync() => ControlDatabase.Postgres(await postgres.CreateDatabaseAsync());
+    protected override async Task<ControlDatabase> OpenDatabaseAsync() => ControlDatabase.Postgres(await postgres.CreateDatabaseAsync().WaitAsync(TimeSpan.FromSeconds(30)));
 }

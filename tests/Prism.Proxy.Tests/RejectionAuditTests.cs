@@ -37,10 +37,10 @@ public class RejectionAuditTests
         var ns = await server.CreateNamespaceAsync();
 
         await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
-            await Rpc.FailsAsync(StatusCode.Unauthenticated, server.KeyValue.GetAsync(new GetRequest { Key = "k" }, ProxyServer.Call(null, ns))));
-        await server.App.Services.GetRequiredService<DeniedCallAuditor>().FlushAsync(everything: true, CancellationToken.None);
+            await Rpc.FailsAsync(StatusCode.Unauthenticated, server.KeyValue.GetAsync(new GetRequest { Key = "k" }, ProxyServer.Call(null, ns)))).WaitAsync(TimeSpan.FromSeconds(120));
+        await server.App.Services.GetRequiredService<DeniedCallAuditor>().FlushAsync(everything: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
-        var rows = await server.Store.QueryAuditAsync(new AuditQuery(Actor: "anonymous", Limit: 1000), CancellationToken.None);
+        var rows = await server.Store.QueryAuditAsync(new AuditQuery(Actor: "anonymous", Limit: 1000), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var single = rows.Where(r => r.Operation == "KeyValueBasicInterface/Get").ToList();
         var summaries = rows.Where(r => r.Operation == DeniedCallAuditor.SummaryOperation).ToList();
         Assert.InRange(rows.Count, 6, 12);
