@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Prism.CommandLine;
 using Prism.Host.Dev;
 using Prism.Host.Serve;
 
@@ -6,5 +7,6 @@ var root = new RootCommand("Prism: data-access gateway and its local development
 {
     ServeCommand.Create(),
     DevCommand.Create(),
+    CommandLineConventions.CompletionCommand("prism"),
 };
-return await root.Parse(args).InvokeAsync();
+return await CommandLineConventions.RunAsync(root, "prism", args);
