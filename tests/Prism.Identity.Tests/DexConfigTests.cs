@@ -98,7 +98,8 @@ public sealed class DexConfigTests
         Assert.True(config.Clients[0].Public);
         var console = config.Clients.Single(c => c.Id == "prism-console");
         Assert.False(console.Public);
-        Assert.Equal(["http://localhost:8090/signin-oidc", "https://localhost:8090/signin-oidc"], console.RedirectUris); // dev up, and dev up --tls
+        // https for `prism dev up --tls`, whose console serves https://localhost:8090.
+        Assert.Equal(["http://localhost:8090/signin-oidc", "https://localhost:8090/signin-oidc"], console.RedirectUris);
         var dev = config.Users.Single(u => u.Email == "dev@local.prism");
         Assert.Equal(["prism:admin", "prism:operator", "prism:viewer"], dev.Groups);
         Assert.True(BCrypt.Net.BCrypt.Verify("devpass", dev.Hash));

@@ -5,6 +5,7 @@ using Prism.Host.Dev.Backends;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Telemetry;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Tls;
 
 namespace Prism.Host.Dev;
 
@@ -44,8 +45,18 @@ public sealed class DevCatalog
     private static Dictionary<string, string> ModuleEnvironment(IConfiguration configuration, PrismModule module, int index)
     {
         var environment = new Dictionary<string, string>();
-        var receiver = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")
-            ?? ModuleCatalog.All.SelectMany(m => m.ShellExports(configuration)).FirstOrDefault(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT").Value;
+        var receiver = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (receiver is null && ModuleCatalog.All.SelectMany(m => m.ShellExports(configuration)).FirstOrDefault(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT").Value is { } embedded)
+        {
+            receiver = embedded;
+            // dev up --tls: the embedded receiver serves TLS too; the OpenTelemetry SDK trusts the dev CA through its own variable.
+            if (CoreSettings.TlsCertificate.IsSet(configuration) && TlsSettings.CaBundle.Text(configuration) is { Length: > 0 } ca)
+            {
+                receiver = new UriBuilder(embedded) { Scheme = Uri.UriSchemeHttps }.Uri.ToString().TrimEnd('/');
+                environment["OTEL_EXPORTER_OTLP_CERTIFICATE"] = ca;
+            }
+        }
+
         if (receiver is not null && module.Name != "telemetry")
         {
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver;

@@ -32,20 +32,8 @@ public static class DevCommand
             Description = "Serve every module over https with the certificates of 'prism dev certs' (created when missing); dev status follows until the next dev up without it.",
         };
         var command = new Command("up", "Start services detached and wait until each is healthy.") { services, tls };
-        command.SetAction((parse, cancellation) =>
-        {
-            try
-            {
-                DevTls.Choose(parse.GetValue(tls));
-            }
-            catch (ConfigurationException e)
-            {
-                Console.Error.WriteLine($"prism dev: {e.Message}");
-                return Task.FromResult(ConfigurationException.ExitCode);
-            }
-
-            return Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true);
-        });
+        command.SetAction((parse, cancellation) => Run(
+            parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true, prepare: () => DevTls.Choose(parse.GetValue(tls))));
         return command;
     }
 
@@ -64,11 +52,7 @@ public static class DevCommand
     private static Command Status()
     {
         var command = new Command("status", "One line per service: health, URL, version, uptime.");
-        command.SetAction((_, cancellation) =>
-        {
-            DevTls.Resume();
-            return Run([], (runner, _) => runner.StatusAsync(cancellation));
-        });
+        command.SetAction((_, cancellation) => Run([], (runner, _) => runner.StatusAsync(cancellation), prepare: DevTls.Resume));
         return command;
     }
 
@@ -80,23 +64,40 @@ public static class DevCommand
             Description = "Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1 and ::1 (repeatable).",
         };
         var command = new Command("certs", "Create a local CA and server and client certificates under PRISM_HOME/certs, for dev up --tls and mTLS.") { force, names };
-        command.SetAction((parse, _) =>
+        command.SetAction(async (parse, _) =>
         {
-            var home = PrismHome.From(new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build());
-            var certificates = DevCertificates.In(home);
-            var written = certificates.Ensure(parse.GetValue(names) ?? [], parse.GetValue(force));
-            Console.Out.WriteLine(written.Count == 0 ? $"certificates in {certificates.Folder} are there already (--force makes new ones)" : $"wrote {string.Join(", ", written)}");
-            Console.Out.WriteLine($"CA to trust: {certificates.CaCertificate}   (prismctl: export PRISM_TLS_CA_FILE={certificates.CaCertificate})");
-            Console.Out.WriteLine($"server: {certificates.ServerCertificate}   client (mTLS): {certificates.ClientCertificate}");
-            return Task.FromResult(0);
+            try
+            {
+                var home = PrismHome.From(new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build());
+                var certificates = DevCertificates.In(home);
+                var written = certificates.Ensure(parse.GetValue(names) ?? [], parse.GetValue(force));
+                await Console.Out.WriteLineAsync(written.Count == 0
+                    ? $"certificates in {certificates.Folder} are there already (--force makes new ones)"
+                    : $"wrote {string.Join(", ", written)}");
+                await Console.Out.WriteLineAsync($"CA to trust: {certificates.CaCertificate}   (prismctl: export PRISM_TLS_CA_FILE={certificates.CaCertificate})");
+                await Console.Out.WriteLineAsync($"server: {certificates.ServerCertificate}   client (mTLS): {certificates.ClientCertificate}");
+                return 0;
+            }
+            catch (ConfigurationException e)
+            {
+                await Console.Error.WriteLineAsync($"prism dev certs: {e.Message}");
+                return ConfigurationException.ExitCode;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"prism dev certs: cannot use the certificates under PRISM_HOME/certs: {e.Message.ReplaceLineEndings(" ")} (--force makes new ones)");
+                return 1;
+            }
         });
         return command;
     }
 
-    private static async Task<int> Run(string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action, bool warnDeprecated = false)
+    private static async Task<int> Run(
+        string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action, bool warnDeprecated = false, Action? prepare = null)
     {
         try
         {
+            prepare?.Invoke();
             var catalog = DevCatalog.Load();
             if (warnDeprecated)
             {
@@ -114,7 +115,7 @@ public static class DevCommand
             await Console.Error.WriteLineAsync($"prism dev: {e.Message}");
             return ConfigurationException.ExitCode;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.Security.Cryptography.CryptographicException)
         {
             await Console.Error.WriteLineAsync($"prism dev: {e.Message}");
             return 2;

@@ -130,7 +130,10 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         await output.WriteLineAsync();
         await output.WriteLineAsync("Prism is up. Developer identity: dev@local.prism / devpass (admin), test@local.prism / devpass (viewer)");
         await output.WriteLineAsync($"Logs: {home.LogsDirectory}    Stop: bin/prism dev down");
-        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services));
+        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services))
+            .Select(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT" && CoreSettings.TlsCertificate.IsSet(catalog.Configuration)
+                ? KeyValuePair.Create(e.Key, new UriBuilder(e.Value) { Scheme = Uri.UriSchemeHttps }.Uri.ToString().TrimEnd('/'))
+                : e);
         await output.WriteLineAsync();
         await output.WriteLineAsync("# paste into your shell:");
         foreach (var (name, value) in exports.DistinctBy(e => e.Key))
@@ -150,6 +153,11 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         if (TlsSettings.CaBundle.Text(catalog.Configuration) is { Length: > 0 } ca)
         {
             yield return KeyValuePair.Create(TlsSettings.CaBundle.EnvironmentVariable, ca);
+            if (services.Any(s => s.ShellExports.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT")))
+            {
+                // The OpenTelemetry SDK's own trust setting, for prismctl's trace export to the https receiver.
+                yield return KeyValuePair.Create("OTEL_EXPORTER_OTLP_CERTIFICATE", ca);
+            }
         }
 
         foreach (var (service, variable) in new[] { ("admin", "PRISM_ADMIN_ENDPOINT"), ("proxy", "PRISM_PROXY_ENDPOINT") })
