@@ -30,7 +30,8 @@ ENV PATH="/app:${PATH}" \
     PRISM_BIND_ADDRESS=0.0.0.0
 USER $APP_UID
 WORKDIR /var/lib/prism
-# proxy gRPC, admin gRPC, Prometheus; identity 5556 and telemetry 3301/4317/4318 when those modules run.
-EXPOSE 8980 8981 9090
+# proxy gRPC, admin gRPC, web console (--modules console), Prometheus; identity 5556 and telemetry
+# 3301/4317/4318 when those modules run.
+EXPOSE 8980 8981 8090 9090
 ENTRYPOINT ["prism", "serve"]
 CMD ["--modules", "admin,proxy"]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Prism.ControlStore;
 using Prism.Hosting.Settings;
 
 namespace Prism.Admin;
@@ -13,6 +14,15 @@ public sealed class AdminOptions
     /// <summary>Calls each actor may make per minute.</summary>
     public int RateLimitPerMinute { get; set; } = 100;
 
+    /// <summary>Unauthenticated calls each client address may make per minute.</summary>
+    public int AnonymousRateLimitPerMinute { get; set; } = 60;
+
+    /// <summary>What the retention pruner keeps.</summary>
+    public RetentionPolicy Retention { get; set; } = new(TimeSpan.FromHours(2160), 1_000_000, TimeSpan.FromHours(720), 100_000);
+
+    /// <summary>How often the retention pruner runs; zero: never in this process.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>True when page tokens are signed with the public development key.</summary>
     public bool UsesDevelopmentCursorKey => CursorKey == AdminSettings.DevelopmentCursorKey;
 
@@ -23,6 +33,21 @@ public sealed class AdminOptions
         ArgumentNullException.ThrowIfNull(configuration);
         CursorKey = AdminSettings.CursorKey.IsSet(configuration) ? AdminSettings.CursorKey.RequiredText(configuration) : AdminSettings.DevelopmentCursorKey;
         RateLimitPerMinute = AdminSettings.RateLimit.PositiveInt(configuration);
+        AnonymousRateLimitPerMinute = AdminSettings.AnonymousRateLimit.PositiveInt(configuration);
+        Retention = new RetentionPolicy(
+            AdminSettings.AuditRetention.Duration(configuration, allowZero: true),
+            RowCount(AdminSettings.AuditMaxRows, configuration),
+            AdminSettings.SessionRetention.Duration(configuration, allowZero: true),
+            RowCount(AdminSettings.SessionMaxRows, configuration));
+        RetentionInterval = AdminSettings.RetentionInterval.Duration(configuration, allowZero: true);
+    }
+
+    private static int RowCount(Setting setting, IConfiguration configuration)
+    {
+        var text = setting.Text(configuration);
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw ConfigurationException.Invalid(setting, text, "a whole number of rows, 0 for no limit");
     }
 }
 

@@ -16,7 +16,9 @@ using Prism.Admin.Operations;
 using Prism.Admin.Paging;
 using Prism.Admin.Queues;
 using Prism.ControlStore;
+using Prism.ControlStore.Denials;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Security;
 using Prism.Security.Revocation;
 
@@ -52,6 +54,15 @@ public static class AdminServiceCollectionExtensions
         services.TryAddSingleton<ControlPlane>();
         services.TryAddSingleton<AdminMetrics>();
         services.TryAddSingleton<DeadLetterCatalog>();
+        services.TryAddSingleton(sp => new DeniedCallAuditor(
+            sp.GetRequiredService<IControlStore>(),
+            new DeniedCallLedger(sp.GetRequiredService<IOptions<AdminOptions>>().Value.AnonymousRateLimitPerMinute, TimeSpan.FromMinutes(1), sp.GetRequiredService<TimeProvider>()),
+            "admin",
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DeniedCallAuditor>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DeniedCallAuditor>());
+        services.TryAddSingleton<RetentionPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionPruner>());
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 4 * 1024 * 1024)
             .AddServiceOptions<AdminGrpcService>(o => o.Interceptors.Add<AdminCallInterceptor>());
@@ -66,6 +77,7 @@ public static class AdminServiceCollectionExtensions
         endpoints.MapGrpcService<AdminGrpcService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }

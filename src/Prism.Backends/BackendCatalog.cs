@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Tls;
 
 namespace Prism.Backends;
 
@@ -24,6 +25,7 @@ public sealed class BackendCatalog
             BackendSettings.SubscriberBuffer.PositiveInt(configuration),
             BackendSettings.PurgeInterval.Duration(configuration),
             BackendSettings.PubSubRetention.Duration(configuration));
+        Tls = OutboundTls.From(configuration);
         var instances = BuiltInBackendTypes.All.Select(t => t.DefaultInstance(configuration, home)).ToDictionary(i => i.Name, StringComparer.Ordinal);
         foreach (var section in configuration.GetSection(InstancesSection).GetChildren())
         {
@@ -49,6 +51,9 @@ public sealed class BackendCatalog
 
     /// <summary>How long a health check or a connection attempt may take.</summary>
     public TimeSpan HealthTimeout { get; }
+
+    /// <summary>Trust and client certificate of backend connections over TLS.</summary>
+    public OutboundTls Tls { get; }
 
     /// <summary>Tuning shared by the drivers.</summary>
     public BackendDriverOptions DriverOptions { get; }

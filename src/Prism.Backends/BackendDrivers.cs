@@ -34,7 +34,7 @@ public sealed partial class BackendDrivers : IAsyncDisposable
         _source = sources?.FirstOrDefault();
         _time = time;
         _logger = loggers.CreateLogger<BackendDrivers>();
-        _context = new BackendContext(time, catalog.DriverOptions, loggers, catalog.HealthTimeout);
+        _context = new BackendContext(time, catalog.DriverOptions, loggers, catalog.HealthTimeout) { Tls = catalog.Tls };
         _instances = catalog.Configured.ToFrozenDictionary(s => s.Name, Create, StringComparer.Ordinal);
     }
 

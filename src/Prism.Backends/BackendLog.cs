@@ -11,8 +11,12 @@ internal static partial class BackendLog
     [LoggerMessage(EventId = 5102, EventName = "PurgeFailed", Level = LogLevel.Warning, Message = "Purging expired data from {Backend} failed")]
     public static partial void PurgeFailed(ILogger logger, string backend, Exception exception);
 
-    [LoggerMessage(EventId = 5103, EventName = "BackendUnavailable", Level = LogLevel.Warning, Message = "Backend {Backend} is unavailable: {Detail}")]
-    public static partial void BackendUnavailable(ILogger logger, string backend, string detail);
+    [LoggerMessage(EventId = 5103, EventName = "BackendUnavailable", Level = LogLevel.Warning,
+        Message = "Backend {Backend} is unavailable ({Code}): {Detail}; further failed calls are counted, not logged, until it answers again")]
+    public static partial void BackendUnavailable(ILogger logger, string backend, string code, string detail);
+
+    [LoggerMessage(EventId = 5110, EventName = "BackendRestored", Level = LogLevel.Information, Message = "Backend {Backend} answers again; {FailedCalls} calls failed during the outage")]
+    public static partial void BackendRestored(ILogger logger, string backend, long failedCalls);
 
     [LoggerMessage(EventId = 5104, EventName = "SubscriberLagging", Level = LogLevel.Warning, Message = "Subscriber {SubscriberId} on {Backend} topic {Topic} fell behind and was disconnected")]
     public static partial void SubscriberLagging(ILogger logger, string backend, string topic, string subscriberId);

@@ -6,11 +6,15 @@ public static class ConnectionStrings
     /// <summary>An Npgsql connection string from <c>postgres://user:pass@host:port/db?k=v</c> or an Npgsql string.</summary>
     public static string Postgres(string value) => PostgresConnectionString.Parse(value).ConnectionString;
 
-    /// <summary>A StackExchange.Redis configuration string from <c>redis://[user:pass@]host:port</c> or its own form.</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string from <c>redis://[user:pass@]host:port</c>, <c>rediss://…</c>
+    /// (TLS: <c>ssl=true</c>) or its own form.
+    /// </summary>
     public static string Redis(string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
-        if (!value.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
+        var tls = value.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase);
+        if (!tls && !value.StartsWith("redis://", StringComparison.OrdinalIgnoreCase))
         {
             return value;
         }
@@ -27,14 +31,19 @@ public static class ConnectionStrings
             config += $",password={Uri.UnescapeDataString(userInfo[0])}";
         }
 
-        return config;
+        return tls ? config + ",ssl=true" : config;
     }
 
     /// <summary>A PostgreSQL connection string safe to show: host, port and database only.</summary>
     public static string DisplayPostgres(string value) => PostgresConnectionString.Display(PostgresConnectionString.Parse(value));
 
-    /// <summary>A Redis endpoint safe to show: the first host:port only.</summary>
-    public static string DisplayRedis(string value) => "redis://" + Redis(value).Split(',')[0];
+    /// <summary>A Redis endpoint safe to show: the first host:port only, <c>rediss://</c> over TLS.</summary>
+    public static string DisplayRedis(string value)
+    {
+        var parts = Redis(value).Split(',');
+        var tls = parts.Any(p => p.Replace(" ", "", StringComparison.Ordinal).Equals("ssl=true", StringComparison.OrdinalIgnoreCase));
+        return (tls ? "rediss://" : "redis://") + parts[0];
+    }
 
     /// <summary>A URL with any user information removed.</summary>
     public static string DisplayUrl(string value) =>

@@ -43,7 +43,7 @@ public sealed record ConsoleOptions(Uri PublicUrl, Uri AdminUrl, Uri Issuer, str
 
         var adminUrl = ConsoleSettings.AdminUrl.IsSet(configuration)
             ? ConsoleSettings.AdminUrl.Url(configuration)
-            : new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{AdminPort.Port(configuration, allowZero: false)}"));
+            : new Uri(string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://127.0.0.1:{AdminPort.Port(configuration, allowZero: false)}"));
         return new ConsoleOptions(publicUrl, adminUrl, SecuritySettings.Issuer.Url(configuration),
             ConsoleSettings.ClientId.RequiredText(configuration), ConsoleSettings.ClientSecret.RequiredText(configuration));
     }

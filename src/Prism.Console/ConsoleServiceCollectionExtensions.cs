@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Tls;
 using Prism.WebConsole.Admin;
 using Prism.WebConsole.Auth;
 
@@ -21,13 +22,15 @@ public static class ConsoleServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = ConsoleOptions.From(configuration);
         services.TryAddSingleton(options);
+        var tls = OutboundTls.From(configuration);
+        services.TryAddSingleton(tls);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AdminChannel>();
         services.TryAddSingleton<AuditPager>();
         services.AddDataProtection()
             .SetApplicationName("prism-console")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(PrismHome.From(configuration).DataDirectory, "console", "keys")));
-        services.AddConsoleAuthentication(options);
+        services.AddConsoleAuthentication(options, tls);
         services.AddAuthorization();
         services.AddAntiforgery(o =>
         {

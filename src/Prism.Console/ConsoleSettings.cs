@@ -18,7 +18,7 @@ public static class ConsoleSettings
 
     /// <summary>Where the admin control plane listens.</summary>
     public static readonly Setting AdminUrl = new("PRISM_CONSOLE_ADMIN_URL", "console:admin_url", null,
-        "gRPC address of the admin control plane the console calls with the signed-in user's token. Default: http://127.0.0.1:ADMIN_PORT (PRISM_ADMIN_PORT, else 8981).");
+        "gRPC address of the admin control plane the console calls with the signed-in user's token. Default: http://127.0.0.1:ADMIN_PORT (PRISM_ADMIN_PORT, else 8981); https with PRISM_TLS_CERT_FILE.");
 
     /// <summary>OIDC client id of the console.</summary>
     public static readonly Setting ClientId = new("PRISM_CONSOLE_OIDC_CLIENT_ID", "console:oidc_client_id", "prism-console",

@@ -69,7 +69,8 @@ public sealed partial class ControlStore
         }
 
         var limit = query.Limit <= 0 ? DefaultPageSize : Math.Min(query.Limit, MaxAuditLimit);
-        var result = await rows.OrderBy(a => a.Sequence).Take(limit).ToListAsync(cancellationToken);
+        var ordered = query.NewestFirst ? rows.OrderByDescending(a => a.Sequence) : rows.OrderBy(a => a.Sequence);
+        var result = await ordered.Take(limit).ToListAsync(cancellationToken);
         return result.ConvertAll(RowMapping.ToRecord);
     }
 }

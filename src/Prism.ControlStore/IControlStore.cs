@@ -85,8 +85,14 @@ public interface IControlStore : IStoreSchema, INamespaceSource, ISessionLedger,
     /// <summary>Appends several such entries in one transaction (group commit), in list order.</summary>
     Task AppendAuditBatchAsync(IReadOnlyList<AuditRecord> audits, CancellationToken cancellationToken);
 
-    /// <summary>Audit entries matching <paramref name="query"/>, in sequence order.</summary>
+    /// <summary>Audit entries matching <paramref name="query"/>, in sequence order (newest first when it asks).</summary>
     Task<IReadOnlyList<AuditRecord>> QueryAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes audit entries and sessions past <paramref name="policy"/> at <paramref name="now"/>. Safe to run from several processes at once.</summary>
+    Task<PruneOutcome> PruneAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Counts for metrics, computed by the database without loading rows.</summary>
+    Task<StoreStatistics> StatisticsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The store's schema: every process that uses the store runs the same migrations.</summary>

@@ -131,6 +131,9 @@ public sealed record AuditRecord(
 {
     /// <summary>Position in the log, increasing; 0 until stored.</summary>
     public long Sequence { get; init; }
+
+    /// <summary>Network address the call came from (<c>ipv4:10.0.0.7:51234</c>), when known.</summary>
+    public string? ClientAddress { get; init; }
 }
 
 /// <summary>Maintenance mode, shared by every proxy reading the same store.</summary>
@@ -156,7 +159,10 @@ public sealed record PageRequest(int PageSize, string? AfterKey);
 /// <summary>One page; <see cref="LastKey"/> is null when nothing follows.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? LastKey);
 
-/// <summary>Audit filters; entries come in sequence order after <see cref="AfterSequence"/>.</summary>
+/// <summary>
+/// Audit filters; entries come in sequence order after <see cref="AfterSequence"/>, or with
+/// <see cref="NewestFirst"/> the newest <see cref="Limit"/> matching entries, newest first.
+/// </summary>
 public sealed record AuditQuery(
     string? Actor = null,
     string? Operation = null,
@@ -164,7 +170,8 @@ public sealed record AuditQuery(
     DateTimeOffset? Since = null,
     DateTimeOffset? Until = null,
     long AfterSequence = 0,
-    int Limit = 100);
+    int Limit = 100,
+    bool NewestFirst = false);
 
 /// <summary>
 /// A per-session backend credential as the control store knows it: who holds it, where, until when.
@@ -182,3 +189,22 @@ public sealed record AuditQuery(
 public sealed record LeaseRecord(
     string Id, string SessionId, string Backend, string Namespace, string Principal, string Holder, string ProxyId,
     DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// How much history the store keeps: audit entries and sessions older than their age, or past their
+/// count (oldest first), are deleted by <see cref="IControlStore.PruneAsync"/>. Zero turns a limit off.
+/// </summary>
+public sealed record RetentionPolicy(TimeSpan AuditAge, int AuditMaxRows, TimeSpan SessionAge, int SessionMaxRows);
+
+/// <summary>Rows one prune deleted.</summary>
+public sealed record PruneOutcome(long AuditDeleted, long SessionsDeleted);
+
+/// <summary>Counts computed by the database for GetMetrics; the session figures cover active sessions.</summary>
+public sealed record StoreStatistics(
+    long Namespaces,
+    long Configs,
+    long ActiveSessions,
+    long ActiveRequests,
+    long ActiveBytesIn,
+    long ActiveBytesOut,
+    IReadOnlyDictionary<string, long> ActiveSessionsByProxy);

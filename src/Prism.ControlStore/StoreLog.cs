@@ -20,4 +20,8 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 303, EventName = "AdminStorePingFailed", Level = LogLevel.Warning,
         Message = "control store {Provider} at {Location} did not answer: {ErrorType}: {Error}")]
     public static partial void PingFailed(ILogger logger, string provider, string location, string errorType, string error);
+
+    [LoggerMessage(EventId = 310, EventName = "AdminStorePruned", Level = LogLevel.Information,
+        Message = "control store {Provider} at {Location}: retention deleted {AuditRows} audit entries and {SessionRows} sessions")]
+    public static partial void Pruned(ILogger logger, string provider, string location, long auditRows, long sessionRows);
 }

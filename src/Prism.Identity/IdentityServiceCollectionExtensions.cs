@@ -75,6 +75,9 @@ public static class IdentityServiceCollectionExtensions
                 server.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess, TokenPrincipals.Groups);
                 server.RegisterClaims(Claims.Subject, Claims.Email, Claims.EmailVerified, Claims.Name, Claims.PreferredUsername, TokenPrincipals.Groups);
                 server.DisableAccessTokenEncryption().DisableSlidingRefreshTokenExpiration();
+                // A refresh token is a short random reference to the stored token, not a kilobyte-long encrypted
+                // one: the console keeps it in its session cookie, and revoking it needs the stored entry anyway.
+                server.UseReferenceRefreshTokens();
                 server.SetAccessTokenLifetime(dex.Expiry.Tokens).SetIdentityTokenLifetime(dex.Expiry.Tokens)
                     .SetRefreshTokenLifetime(dex.Expiry.RefreshTokens)
                     .SetDeviceCodeLifetime(dex.Expiry.DeviceRequests).SetUserCodeLifetime(dex.Expiry.DeviceRequests);

@@ -10,6 +10,8 @@ using Prism.Hosting.Settings;
 using Prism.Proxy.Control;
 using Prism.Security;
 
+using Prism.Proxy.Grpc;
+
 namespace Prism.Proxy;
 
 /// <summary>The data proxy module: KeyValue and PubSub over namespaces, gRPC on port 8980.</summary>
@@ -35,7 +37,12 @@ public sealed class ProxyModule : PrismModule
     public override void ConfigureServices(WebApplicationBuilder builder) => builder.Services.AddPrismProxy(builder.Configuration);
 
     /// <inheritdoc />
-    public override void MapEndpoints(WebApplication app) => app.MapPrismProxy();
+    public override void MapEndpoints(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(WireValidation.InvokeAsync);
+        app.MapPrismProxy();
+    }
 
     /// <summary>Prepares the store schema and reads maintenance and drain state before the first call.</summary>
     public override async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)

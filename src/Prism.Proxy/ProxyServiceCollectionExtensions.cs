@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Prism.ControlStore;
+using Prism.ControlStore.Denials;
 using Prism.Backends;
+using Prism.Hosting.Modules;
 using Prism.Proxy.Control;
 using Prism.Proxy.Credentials;
 using Prism.Proxy.Grpc;
@@ -24,6 +27,7 @@ public static class ProxyServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = ProxyOptions.Read(configuration);
+        var deniedAuditLimit = ProxySettings.DeniedAuditLimit.PositiveInt(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddPrismSecurity(configuration);
         services.AddPrismControlStore(configuration);
@@ -43,6 +47,15 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<KeyValueOperations>();
         services.TryAddSingleton<PubSubOperations>();
         services.TryAddSingleton<QueueOperations>();
+        services.TryAddSingleton(sp => new DeniedCallAuditor(
+            sp.GetRequiredService<IControlStore>(),
+            new DeniedCallLedger(deniedAuditLimit, TimeSpan.FromMinutes(1), sp.GetRequiredService<TimeProvider>()),
+            "proxy",
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeniedCallAuditor>>()));
+        services.TryAddSingleton<RejectionAudit>();
+        // Registered first so it stops last, writing what the others refused while stopping.
+        services.AddHostedService(sp => sp.GetRequiredService<DeniedCallAuditor>());
         services.TryAddSingleton<ControlStateMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ControlStateMonitor>());
         // Stopped in reverse order: sessions close (revoking their credentials) before the keeper revokes what is left.
@@ -71,6 +84,7 @@ public static class ProxyServiceCollectionExtensions
         endpoints.MapGrpcService<QueueService>();
         endpoints.MapGrpcHealthChecksService();
         endpoints.MapGrpcReflectionService();
+        endpoints.MapProbeEndpoints();
         return endpoints;
     }
 }

@@ -64,8 +64,13 @@ public static class ProxySettings
     public static readonly Setting LeaseSweepInterval = new("PRISM_PROXY_LEASE_SWEEP_INTERVAL", "proxy:lease_sweep_interval", "10s",
         "Time between sweeps that revoke expired or abandoned per-session backend credentials and backend principals without a lease. A proxy also sweeps once when it starts.");
 
+    /// <summary>Refused calls audited one by one per client address per minute.</summary>
+    public static readonly Setting DeniedAuditLimit = new("PRISM_PROXY_DENIED_AUDIT_LIMIT", "proxy:denied_audit_per_minute", "60",
+        "Refused data-plane calls (UNAUTHENTICATED, PERMISSION_DENIED) audited one entry each per client address per minute; past it they are "
+        + "counted in one audit entry per address, status and minute.");
+
     /// <summary>Every proxy setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
         [Port, ProxyId, MaxKeyBytes, MaxValueBytes, MaxBatchItems, MaxRequestBytes, ControlPollInterval, SessionFlushInterval, SessionIdleTimeout, NamespaceRefreshInterval,
-         LeaseHolderTimeout, LeaseSweepInterval];
+         LeaseHolderTimeout, LeaseSweepInterval, DeniedAuditLimit];
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Prism.Hosting.Tls;
 using Prism.Security.Authorization;
 using Prism.Security.Configuration;
 using Prism.Security.Revocation;
@@ -28,7 +29,10 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
         services.AddMetrics();
-        services.AddHttpClient(JwksCache.HttpClientName, client => client.Timeout = HttpTimeout);
+        // Discovery and JWKS trust PRISM_TLS_CA_FILE besides the system's roots.
+        services.TryAddSingleton(_ => OutboundTls.From(configuration));
+        services.AddHttpClient(JwksCache.HttpClientName, client => client.Timeout = HttpTimeout)
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundTls>().CreateHandler());
         services.AddOptions<SecurityOptions>()
             .Configure(options => SecurityOptionsReader.Read(configuration, options))
             .ValidateOnStart();

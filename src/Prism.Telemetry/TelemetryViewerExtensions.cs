@@ -25,7 +25,10 @@ public static class TelemetryViewerExtensions
         services.TryAddSingleton<TelemetryStore>();
         services.TryAddSingleton<OtlpConverter>();
         services.TryAddSingleton<OtlpIngest>();
-        services.AddGrpc(o => o.MaxReceiveMessageSize = OtlpHttpEndpoints.MaxBodyBytes);
+        var intake = IntakeLimits.ReadFrom(configuration);
+        services.TryAddSingleton(intake);
+        services.TryAddSingleton<ExportGate>();
+        services.AddGrpc(o => o.MaxReceiveMessageSize = intake.MaxBodyBytes);
         return services;
     }
 
@@ -44,6 +47,8 @@ public static class TelemetryViewerExtensions
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });
+        var gate = app.Services.GetRequiredService<ExportGate>();
+        app.Use((context, next) => gate.InvokeAsync(context, next));
         app.MapGrpcService<OtlpGrpcTraceService>();
         app.MapGrpcService<OtlpGrpcMetricsService>();
         app.MapGrpcService<OtlpGrpcLogsService>();

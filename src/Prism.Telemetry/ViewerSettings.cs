@@ -41,10 +41,25 @@ public static class ViewerSettings
     public static readonly Setting MaxAttributeLength = new("PRISM_TELEMETRY_MAX_ATTRIBUTE_LENGTH", "telemetry:max_attribute_length", "1024",
         "Longest attribute value or log body kept, in characters; longer ones are truncated and end with '…'.");
 
+    /// <summary>Most memory the stored items take, estimated.</summary>
+    public static readonly Setting MaxStoreMegabytes = new("PRISM_TELEMETRY_MAX_STORE_MB", "telemetry:max_store_mb", "128",
+        "Most memory the stored spans, log records and metric points take, in MiB (estimated from their text); past it the oldest items of the largest kind are evicted.");
+
+    /// <summary>Most exports processed at once.</summary>
+    public static readonly Setting MaxConcurrentExports = new("PRISM_TELEMETRY_MAX_CONCURRENT_EXPORTS", "telemetry:max_concurrent_exports", "2",
+        "Most OTLP exports (gRPC and HTTP together) decoded and stored at once; others wait up to 10 s, then get HTTP 503 / gRPC UNAVAILABLE with a retry hint.");
+
+    /// <summary>Largest export body accepted.</summary>
+    public static readonly Setting MaxBodyMegabytes = new("PRISM_TELEMETRY_MAX_BODY_MB", "telemetry:max_body_mb", "16",
+        "Largest OTLP export accepted, in MiB, after decompression (HTTP bodies and gRPC messages); larger ones get HTTP 413 / gRPC RESOURCE_EXHAUSTED.");
+
     /// <summary>The store limits.</summary>
     public static IReadOnlyList<Setting> Limits { get; } =
-        [MaxSpans, MaxTraces, MaxLogs, MaxMetricPoints, MaxAttributes, MaxAttributeLength];
+        [MaxSpans, MaxTraces, MaxLogs, MaxMetricPoints, MaxAttributes, MaxAttributeLength, MaxStoreMegabytes];
+
+    /// <summary>The limits on what is received at once.</summary>
+    public static IReadOnlyList<Setting> IntakeLimits { get; } = [MaxConcurrentExports, MaxBodyMegabytes];
 
     /// <summary>Every telemetry module setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [UiPort, OtlpGrpcPort, OtlpHttpPort, .. Limits];
+    public static IReadOnlyList<Setting> All { get; } = [UiPort, OtlpGrpcPort, OtlpHttpPort, .. Limits, .. IntakeLimits];
 }

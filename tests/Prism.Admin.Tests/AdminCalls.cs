@@ -37,6 +37,13 @@ public static class AdminCalls
             ["GetDeadLetter"] = async (c, o) => await c.GetDeadLetterAsync(new GetDeadLetterRequest { Namespace = "missing", Queue = "q", Id = "1-0" }, o),
             ["ReplayDeadLetter"] = async (c, o) => await c.ReplayDeadLetterAsync(new ReplayDeadLetterRequest { Namespace = "missing", Queue = "q", Id = "1-0" }, o),
             ["PurgeDeadLetters"] = async (c, o) => await c.PurgeDeadLettersAsync(new PurgeDeadLettersRequest { Namespace = "missing", Queue = "q" }, o),
+            ["ExportAuditLog"] = async (c, o) =>
+            {
+                using var call = c.ExportAuditLog(new ExportAuditLogRequest { Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) }, o);
+                while (await call.ResponseStream.MoveNext(o.CancellationToken))
+                {
+                }
+            },
             ["GetAuditLog"] = async (c, o) =>
             {
                 using var call = c.GetAuditLog(new GetAuditLogRequest { Limit = 1 }, o);

@@ -167,7 +167,7 @@ public class DeadLetterTests(DeadLetterFixture fixture) : IClassFixture<DeadLett
             new ListDeadLettersRequest { Namespace = ns, Queue = "q" }, AdminServer.Options(down.TokenFor("operator"))).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.StartsWith("backend 'redis' is unavailable", error.Status.Detail);
+        Assert.Equal("backend 'redis' unavailable: unreachable", error.Status.Detail);
     }
 
     private async Task<string> CreateNamespaceAsync(Dictionary<string, string> queueSlots)

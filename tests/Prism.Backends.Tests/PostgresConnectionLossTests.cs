@@ -63,7 +63,8 @@ public sealed class PostgresConnectionLossTests(PostgresFixture postgres)
             }, "the subscription ends");
             var lost = Assert.IsType<BackendUnavailableException>(await next);
             Assert.Equal("postgres", lost.BackendName);
-            Assert.Contains("notification connection lost", lost.Message, StringComparison.Ordinal);
+            Assert.Equal(BackendFailureCodes.ConnectionLost, lost.Code);
+            Assert.Contains("notification connection lost", lost.Detail, StringComparison.Ordinal);
         }
         finally
         {

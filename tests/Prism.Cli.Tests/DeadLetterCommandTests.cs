@@ -124,7 +124,8 @@ public sealed class DeadLetterCommandTests(PrismServers servers) : IAsyncLifetim
         var down = await cli.RunAsync("queue", "dlq", "list", "orders", "-n", backend);
 
         Assert.Equal(ExitCodes.Unavailable, down.ExitCode);
-        Assert.Contains($"unavailable: backend '{backend}' is unavailable", down.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"unavailable: backend '{backend}' unavailable: unreachable", down.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(doomed.Configuration, down.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class OperationsTests(PrismServers servers)
         Assert.All(entries, e => Assert.Equal("CreateNamespace", (string?)e!["operation"]));
 
         var table = await cli.RunAsync("audit", "--actor", "dev@local.prism", "--namespace", "audited");
-        Assert.Matches(@"(?m)^\S+Z\s+dev@local\.prism\s+CreateNamespace\s+namespace/audited\s+OK\s+\S+$", table.StandardOutput);
+        Assert.Matches(@"(?m)^\S+Z\s+dev@local\.prism\s+127\.0\.0\.1\s+CreateNamespace\s+namespace/audited\s+OK\s+\S+$", table.StandardOutput);
 
         using var follow = LiveProcess.Start(cli.Environment, "audit", "--follow", "--operation", "GetMaintenanceMode", "--since", "1s", "-o", "json");
         await Task.Delay(TimeSpan.FromSeconds(2));

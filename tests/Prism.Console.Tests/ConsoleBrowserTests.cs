@@ -56,6 +56,11 @@ public class ConsoleBrowserTests(ConsoleStack stack)
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "prism-console");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+
+        // One cookie, not chunks: proxies with 8 KB header limits drop a session split over several.
+        var session = (await page.Context.CookiesAsync()).Where(c => c.Name.StartsWith("prism-console", StringComparison.Ordinal) && c.Name != "prism-console-csrf").ToList();
+        Assert.Equal(["prism-console"], session.Select(c => c.Name));
+        Assert.True(cookie.Value.Length < 4000, $"the session cookie is {cookie.Value.Length} bytes");
     }
 
     [Fact]

@@ -158,7 +158,7 @@ public partial class DeployKustomizeTests
         var deployment = Assert.Single(assembled.Deployments);
         Assert.Equal("1", DeployTree.Scalar((YamlMappingNode)DeployTree.Child(deployment.Document, "spec")!, "replicas"));
         var modules = ContainersOf(deployment.Document).SelectMany(Modules).ToList();
-        Assert.Equal(["telemetry", "identity", "admin", "proxy"], modules);
+        Assert.Equal(["telemetry", "identity", "admin", "proxy", "console"], modules);
     }
 
     [Theory]
@@ -194,6 +194,26 @@ public partial class DeployKustomizeTests
             foreach (var (kind, probe, port) in ContainersOf(deployment.Document).SelectMany(Probes))
             {
                 Assert.False(tls && probe == "grpc", $"{DeployTree.Relative(deployment.File)}: {kind} gRPC probe on {port} against a TLS listener");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("deploy/kustomize/base")]
+    [InlineData("deploy/kustomize/overlays/prod-reference")]
+    public void AdminAndProxy_AreProbedOverHttps_ReadinessOnReadyz_LivenessOnHealthz(string directory)
+    {
+        var assembled = DeployTree.Assemble(Path.Combine(RepositoryRoot.Path, directory));
+        foreach (var deployment in assembled.Deployments.Where(d => DeployTree.NameOf(d.Document) is "prism-admin" or "prism-proxy"))
+        {
+            var container = ContainersOf(deployment.Document).Single(c => Modules(c).Any());
+            foreach (var (kind, path) in new[] { ("readinessProbe", Hosting.Modules.ProbeEndpoints.ReadinessPath), ("livenessProbe", Hosting.Modules.ProbeEndpoints.LivenessPath) })
+            {
+                var probe = DeployTree.Child(container, kind) as YamlMappingNode;
+                var get = probe is null ? null : DeployTree.Child(probe, "httpGet") as YamlMappingNode;
+                Assert.True(get is not null, $"{DeployTree.NameOf(deployment.Document)}: {kind} is not an httpGet probe");
+                Assert.Equal("HTTPS", DeployTree.Scalar(get, "scheme"));
+                Assert.Equal(path, DeployTree.Scalar(get, "path"));
             }
         }
     }

@@ -79,6 +79,50 @@ public class ListenerTlsTests
         Assert.Contains("PRISM_TLS_KEY_FILE", error.Message);
     }
 
+    [Fact]
+    public async Task ClientCertificates_WithoutTls_AreRefused_NamingTheSettings()
+    {
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => StartAsync(new() { ["tls:client_certs"] = "require" }));
+
+        Assert.Contains("PRISM_TLS_CLIENT_CERTS", error.Message);
+        Assert.Contains("PRISM_TLS_CERT_FILE", error.Message);
+    }
+
+    [Fact]
+    public async Task ClientCertificates_WithoutACa_AreRefused_NamingTheCaSetting()
+    {
+        using var folder = new TempDirectory();
+        var (cert, key) = WriteSelfSignedPem(folder.Path);
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => StartAsync(new()
+        {
+            ["tls:cert_file"] = cert, ["tls:key_file"] = key, ["tls:client_certs"] = "optional",
+        }));
+
+        Assert.Contains("PRISM_TLS_CLIENT_CA_FILE", error.Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownClientCertificateMode_IsRefused_ListingTheChoices()
+    {
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => StartAsync(new() { ["tls:client_certs"] = "requir" }));
+
+        Assert.Contains("PRISM_TLS_CLIENT_CERTS", error.Message);
+        Assert.Contains("none, optional, require", error.Message);
+    }
+
+    [Fact]
+    public async Task ACaBundleWithoutCertificates_IsRefused_NamingTheSetting()
+    {
+        using var folder = new TempDirectory();
+        var empty = Path.Combine(folder.Path, "empty.pem");
+        await File.WriteAllTextAsync(empty, "not a certificate\n");
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => StartAsync(new() { ["tls:ca_file"] = empty }));
+
+        Assert.Contains("PRISM_TLS_CA_FILE", error.Message);
+    }
+
     private static Task<ModuleApp> StartAsync(Dictionary<string, string?> settings)
     {
         settings["home"] = Path.GetTempPath();

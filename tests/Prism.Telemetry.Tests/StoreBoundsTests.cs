@@ -64,6 +64,32 @@ public sealed class StoreBoundsTests
     }
 
     [Fact]
+    public void ExceedingTheMemoryBudget_EvictsTheOldestOfTheLargestKind()
+    {
+        // 1 MiB budget; each span or log carries ~100 KB of text (50,000 UTF-16 characters).
+        var store = new TelemetryStore(new StoreLimits { MaxStoreMegabytes = 1 });
+        var text = new string('x', 50_000);
+        for (var i = 0; i < 20; i++)
+        {
+            store.AddSpans([Span($"t{i}", "s", name: text)]);
+        }
+
+        Assert.InRange(store.EstimatedBytes, 900_000, 1024 * 1024);
+        Assert.Equal("t19", store.Traces()[0].TraceId);
+        Assert.Null(store.Trace("t0"));
+
+        for (var i = 0; i < 20; i++)
+        {
+            store.AddLogs([Log(text + i)]);
+        }
+
+        Assert.InRange(store.EstimatedBytes, 900_000, 1024 * 1024);
+        Assert.Equal(text + "19", store.Logs()[0].Body);
+        Assert.True(store.Counts().Spans > 0, "spans and logs share the budget");
+        Assert.True(store.Counts().Logs > 0);
+    }
+
+    [Fact]
     public async Task ConcurrentWriters_StayWithinTheLimits()
     {
         var store = new TelemetryStore(new StoreLimits { MaxTraces = 50, MaxSpans = 120, MaxLogs = 100 });

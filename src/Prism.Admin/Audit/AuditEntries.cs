@@ -25,5 +25,8 @@ internal sealed class AuditEntries(TimeProvider time)
         success,
         error,
         statusCode,
-        new Dictionary<string, string>(caller.Metadata));
+        new Dictionary<string, string>(caller.Metadata))
+    {
+        ClientAddress = caller.ClientAddress,
+    };
 }

@@ -13,6 +13,35 @@ internal sealed class AuditReader(IControlStore store, TimeProvider time)
     /// <summary>Default number of entries when the request says 0.</summary>
     public const int DefaultLimit = 100;
 
+    /// <summary>Every entry from <paramref name="since"/> to <paramref name="until"/> (now when null), oldest first, page by page.</summary>
+    public async IAsyncEnumerable<AuditRecord> ExportAsync(
+        AdminCaller caller, DateTimeOffset? since, DateTimeOffset? until, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        caller.Touches("audit");
+        var end = until ?? time.GetUtcNow();
+        if (since is { } from && end < from)
+        {
+            throw new AdminValidationException("until", "is before since");
+        }
+
+        var query = new AuditQuery(Since: since, Until: end, Limit: ControlStore.ControlStore.MaxAuditLimit);
+        while (true)
+        {
+            var batch = await store.QueryAuditAsync(query, cancellation);
+            foreach (var entry in batch)
+            {
+                yield return entry;
+            }
+
+            if (batch.Count < query.Limit)
+            {
+                yield break;
+            }
+
+            query = query with { AfterSequence = batch[^1].Sequence };
+        }
+    }
+
     /// <summary>Entries matching <paramref name="query"/>; with <paramref name="follow"/>, keeps delivering new ones until cancelled.</summary>
     public async IAsyncEnumerable<AuditRecord> ReadAsync(
         AdminCaller caller, AuditQuery query, bool follow, [EnumeratorCancellation] CancellationToken cancellation)
@@ -26,6 +55,26 @@ internal sealed class AuditReader(IControlStore store, TimeProvider time)
         if (query.Since is { } since && query.Until is { } until && until < since)
         {
             throw new AdminValidationException("until", "is before since");
+        }
+
+        if (query.NewestFirst)
+        {
+            if (follow)
+            {
+                throw new AdminValidationException("newest_first", "cannot be combined with follow");
+            }
+
+            if (query.Limit > ControlStore.ControlStore.MaxAuditLimit)
+            {
+                throw new AdminValidationException("limit", $"is at most {ControlStore.ControlStore.MaxAuditLimit} with newest_first");
+            }
+
+            foreach (var entry in await store.QueryAuditAsync(query with { Limit = query.Limit == 0 ? DefaultLimit : query.Limit }, cancellation))
+            {
+                yield return entry;
+            }
+
+            yield break;
         }
 
         var remaining = query.Limit == 0 ? DefaultLimit : query.Limit;

@@ -21,6 +21,9 @@ internal sealed class AdminCaller(PrismPrincipal? principal, string requestId, s
     /// <summary>The RPC name, for example <c>CreateNamespace</c>.</summary>
     public string Operation { get; } = operation;
 
+    /// <summary>IP address the call came from, when known.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary>Audit actor: the principal's actor name or <see cref="Anonymous"/>.</summary>
     public string Actor => Principal?.Actor ?? Anonymous;
 

@@ -33,6 +33,7 @@ public static class MethodPermissions
         ["DrainConnections"] = Permissions.Operational,
         ["GetMetrics"] = Permissions.Read,
         ["GetAuditLog"] = Permissions.Audit,
+        ["ExportAuditLog"] = Permissions.Audit,
         ["ListDeadLetters"] = Permissions.Operational,
         ["GetDeadLetter"] = Permissions.Operational,
         ["ReplayDeadLetter"] = Permissions.Operational,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Prism.Admin.Audit;
 using Prism.Admin.Calls;
 using Prism.ControlStore;
+using Prism.ControlStore.Denials;
 using Prism.Security;
 using Prism.Security.Tokens;
 
@@ -19,6 +20,7 @@ internal sealed partial class AdminCallInterceptor(
     ActorRateLimiter rateLimiter,
     AuditWriter auditWriter,
     AuditEntries entries,
+    DeniedCallAuditor deniedCalls,
     ILogger<AdminCallInterceptor> logger) : Interceptor
 {
     private static readonly TimeSpan AuditWriteTimeout = TimeSpan.FromSeconds(10);
@@ -62,7 +64,7 @@ internal sealed partial class AdminCallInterceptor(
     private async Task<AdminCaller> BeginAsync(object request, ServerCallContext context)
     {
         var operation = context.Method[(context.Method.LastIndexOf('/') + 1)..];
-        var caller = new AdminCaller(null, RequestIds.From(context.RequestHeaders), operation);
+        var caller = new AdminCaller(null, RequestIds.From(context.RequestHeaders), operation) { ClientAddress = ClientAddresses.Of(context) };
         context.UserState[AdminCallContext.CallerKey] = caller;
         RequestResources.Describe(caller, request);
         await context.WriteResponseHeadersAsync(new Metadata { { RequestIds.Header, caller.RequestId } });
@@ -93,6 +95,16 @@ internal sealed partial class AdminCallInterceptor(
         }
         catch (TokenRejectedException e)
         {
+            var address = caller.ClientAddress ?? "unknown";
+            if (!deniedCalls.Ledger.TryAdmit(address, StatusCodes.Name(StatusCode.ResourceExhausted)))
+            {
+                // Past the address's budget: counted in its summary entry instead of one entry each.
+                AdminTelemetry.CallFinished(caller.Operation, StatusCodes.Name(StatusCode.ResourceExhausted));
+                caller.Audited = true;
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"too many unauthenticated calls from {address}: at most {deniedCalls.Ledger.CallsPerWindow} per minute; retry later with a valid token"));
+            }
+
             throw await DenyAsync(caller, StatusCode.Unauthenticated, e.Message);
         }
     }

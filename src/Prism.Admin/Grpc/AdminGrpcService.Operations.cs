@@ -79,8 +79,16 @@ internal sealed partial class AdminGrpcService
     {
         var query = new AuditQuery(
             NullIfEmpty(request.Actor), NullIfEmpty(request.Operation), NullIfEmpty(request.Namespace),
-            request.Since.ToOptionalTime(), request.Until.ToOptionalTime(), Limit: request.Limit);
+            request.Since.ToOptionalTime(), request.Until.ToOptionalTime(), Limit: request.Limit, NewestFirst: request.NewestFirst);
         await foreach (var entry in audit.ReadAsync(context.Caller(), query, request.Follow, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(entry.ToWire(), context.CancellationToken);
+        }
+    }
+
+    public override async Task ExportAuditLog(ExportAuditLogRequest request, IServerStreamWriter<AuditLogEntry> responseStream, ServerCallContext context)
+    {
+        await foreach (var entry in audit.ExportAsync(context.Caller(), request.Since.ToOptionalTime(), request.Until.ToOptionalTime(), context.CancellationToken))
         {
             await responseStream.WriteAsync(entry.ToWire(), context.CancellationToken);
         }

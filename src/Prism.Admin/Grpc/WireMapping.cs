@@ -181,6 +181,7 @@ internal static class WireMapping
             Error = a.Error ?? "",
             StatusCode = a.StatusCode,
             Sequence = a.Sequence,
+            ClientAddress = a.ClientAddress ?? "",
         };
         wire.ActorGroups.AddRange(a.ActorGroups);
         wire.Metadata.AddAll(a.Metadata);

@@ -71,7 +71,7 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
         }
         catch (BackendUnavailableException e) when (e.BackendName != backend)
         {
-            throw new BackendUnavailableException(backend, e.Detail, e);
+            throw e.For(backend);
         }
     }
 
@@ -97,7 +97,8 @@ internal sealed class DeadLetterCatalog(IControlStore store, BackendDrivers driv
         // Pick up an instance changed since this process last read it, as GetBackendStatus does.
         await drivers.RefreshAsync(cancellation);
         var instance = await drivers.ResolveAsync(name, cancellation)
-            ?? throw new BackendUnavailableException(name, $"bound by namespace '{@namespace}' but defined neither in this admin's configuration nor in the control store");
+            ?? throw new BackendUnavailableException(name, BackendFailureCodes.NotConfigured,
+                $"bound by namespace '{@namespace}' but defined neither in this admin's configuration nor in the control store");
         return (name, instance.DriversOf(@namespace).Driver(Patterns.Queue) as IQueue
             ?? throw new QueueNotOfferedException(@namespace, $"its {Patterns.Queue}.{slot} backend '{name}' ({instance.Type.Name}) has no queue driver"));
     }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Prism.Admin.V1;
 using Prism.Cli.Auth;
+using Prism.Cli.Config;
 
 namespace Prism.Cli.Commands;
 
@@ -10,12 +11,12 @@ namespace Prism.Cli.Commands;
 /// <c>traceparent</c>. A call answered UNAUTHENTICATED while using a cached token is retried once
 /// after refreshing (or logging in again).
 /// </summary>
-public sealed class AdminConnection(Uri endpoint, Credentials credentials) : IDisposable
+public sealed class AdminConnection(Uri endpoint, Credentials credentials, CliTls tls) : IDisposable
 {
     /// <summary>Deadline of one unary call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(endpoint);
+    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { HttpHandler = tls.CreateHandler(), DisposeHttpClient = true });
 
     /// <summary>The admin endpoint.</summary>
     public Uri Endpoint { get; } = endpoint;

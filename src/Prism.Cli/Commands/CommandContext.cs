@@ -17,7 +17,8 @@ public sealed class CommandContext : IDisposable
         Terminal = terminal;
         Environment = environment;
         Output = new ResultWriter(terminal, GlobalOptions.Format(parse));
-        Http = new HttpClient { Timeout = HttpTimeout };
+        Tls = CliTls.From(settings);
+        Http = new HttpClient(Tls.CreateHandler()) { Timeout = HttpTimeout };
         Credentials = new Credentials(settings, new TokenCache(settings.TokenPath),
             new OidcClient(Http, settings.Issuer, settings.ClientId, TimeProvider.System), terminal, environment, TimeProvider.System);
     }
@@ -34,6 +35,9 @@ public sealed class CommandContext : IDisposable
     /// <summary>Result printer.</summary>
     public ResultWriter Output { get; }
 
+    /// <summary>Trust and client certificate of every connection.</summary>
+    public CliTls Tls { get; }
+
     /// <summary>HTTP client for the identity provider and health checks.</summary>
     public HttpClient Http { get; }
 
@@ -41,7 +45,7 @@ public sealed class CommandContext : IDisposable
     public Credentials Credentials { get; }
 
     /// <summary>The admin connection (opened on first use).</summary>
-    public AdminConnection Admin => _admin ??= new AdminConnection(Settings.AdminEndpoint, Credentials);
+    public AdminConnection Admin => _admin ??= new AdminConnection(Settings.AdminEndpoint, Credentials, Tls);
 
     /// <summary>The request id of the last admin call, if any.</summary>
     public string? LastRequestId => _admin?.LastRequestId;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Prism.Cli.Config;
 using Spectre.Console;
 
 namespace Prism.Cli.Commands;
@@ -23,11 +24,11 @@ public static class HealthCommand
             var checks = new List<Task<Check>>
             {
                 IdentityAsync(context.Http, context.Settings.Issuer, cancellation),
-                GrpcAsync("admin", context.Settings.AdminEndpoint, cancellation),
+                GrpcAsync("admin", context.Settings.AdminEndpoint, context.Tls, cancellation),
             };
             if (context.Settings.ProxyEndpoint is { } proxy)
             {
-                checks.Add(GrpcAsync("proxy", proxy, cancellation));
+                checks.Add(GrpcAsync("proxy", proxy, context.Tls, cancellation));
             }
 
             var results = await Task.WhenAll(checks);
@@ -78,13 +79,13 @@ public static class HealthCommand
         }
     }
 
-    private static async Task<Check> GrpcAsync(string name, Uri endpoint, CancellationToken cancellation)
+    private static async Task<Check> GrpcAsync(string name, Uri endpoint, CliTls tls, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var shown = endpoint.ToString().TrimEnd('/');
         try
         {
-            using var channel = GrpcChannel.ForAddress(endpoint);
+            using var channel = GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions { HttpHandler = tls.CreateHandler(), DisposeHttpClient = true });
             var reply = await new Health.HealthClient(channel).CheckAsync(
                 new HealthCheckRequest(), deadline: DateTime.UtcNow + CheckTimeout, cancellationToken: cancellation);
             var serving = reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;

@@ -18,6 +18,10 @@ namespace Prism.Cli.Config;
 ///     auto_login: true
 ///     auto_login_user: dev@local.prism
 ///     auto_login_password: devpass
+/// tls:
+///   ca_file: ~/.prism/certs/ca.pem
+///   client_cert_file: ~/.prism/certs/client.pem
+///   client_key_file: ~/.prism/certs/client-key.pem
 /// </code>
 /// Every key is optional; unknown keys are ignored so the file can hold other tools' settings.
 /// </summary>
@@ -31,6 +35,9 @@ public sealed class CliConfigFile
 
     /// <summary>The <c>auth</c> section.</summary>
     public AuthSection Auth { get; set; } = new();
+
+    /// <summary>The <c>tls</c> section.</summary>
+    public TlsSection Tls { get; set; } = new();
 
     /// <summary>Reads <paramref name="path"/>; a missing file is an empty configuration.</summary>
     public static CliConfigFile Load(string path)
@@ -60,6 +67,19 @@ public sealed class CliConfigFile
     {
         /// <summary>The <c>endpoint</c> URL.</summary>
         public string? Endpoint { get; set; }
+    }
+
+    /// <summary>The <c>tls</c> section: PEM files for https endpoints.</summary>
+    public sealed class TlsSection
+    {
+        /// <summary>CA bundle trusted besides the system's roots.</summary>
+        public string? CaFile { get; set; }
+
+        /// <summary>Client certificate presented when a server asks for one.</summary>
+        public string? ClientCertFile { get; set; }
+
+        /// <summary>Its private key.</summary>
+        public string? ClientKeyFile { get; set; }
     }
 
     /// <summary>The <c>auth</c> section.</summary>

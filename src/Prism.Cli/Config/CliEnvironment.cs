@@ -33,6 +33,15 @@ public static class CliEnvironment
     /// <summary>Public OIDC client prismctl logs in as.</summary>
     public const string OidcClientId = "PRISM_OIDC_CLIENT_ID";
 
+    /// <summary>PEM CA bundle trusted (besides the system's roots) for the issuer, admin and proxy.</summary>
+    public const string CaFile = "PRISM_TLS_CA_FILE";
+
+    /// <summary>PEM client certificate presented when a server asks for one (mTLS).</summary>
+    public const string ClientCertificateFile = "PRISM_TLS_CLIENT_CERT_FILE";
+
+    /// <summary>PEM private key of that certificate.</summary>
+    public const string ClientKeyFile = "PRISM_TLS_CLIENT_KEY_FILE";
+
     /// <summary>The de-facto standard switch that turns colours off (https://no-color.org).</summary>
     public const string NoColor = "NO_COLOR";
 }

@@ -54,6 +54,15 @@ public sealed record CliSettings
     /// <summary>Its secret (PRISM_CLIENT_SECRET).</summary>
     public string? ServiceClientSecret { get; init; }
 
+    /// <summary>PEM CA bundle trusted besides the system's roots (PRISM_TLS_CA_FILE), or null.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>PEM client certificate (PRISM_TLS_CLIENT_CERT_FILE), or null.</summary>
+    public string? ClientCertificateFile { get; init; }
+
+    /// <summary>Its PEM private key (PRISM_TLS_CLIENT_KEY_FILE), or null.</summary>
+    public string? ClientKeyFile { get; init; }
+
     /// <summary>Path of the token cache.</summary>
     public string TokenPath => Path.Combine(Home, "token");
 
@@ -86,6 +95,9 @@ public sealed record CliSettings
             StaticToken = Env(CliEnvironment.Token),
             ServiceClientId = Env(CliEnvironment.ClientId),
             ServiceClientSecret = Env(CliEnvironment.ClientSecret),
+            CaFile = Env(CliEnvironment.CaFile) ?? file.Tls.CaFile,
+            ClientCertificateFile = Env(CliEnvironment.ClientCertificateFile) ?? file.Tls.ClientCertFile,
+            ClientKeyFile = Env(CliEnvironment.ClientKeyFile) ?? file.Tls.ClientKeyFile,
         };
     }
 

@@ -80,6 +80,9 @@ public sealed class ResultWriter(Terminal terminal, OutputFormat format)
     /// <summary>Prints one compact JSON line per item (streams in json format).</summary>
     public void JsonLine(IMessage message) => terminal.Out.Profile.Out.Writer.WriteLine(ProtoJson.Format(message));
 
+    /// <summary>A proto message as one compact JSON line (proto field names).</summary>
+    public static string JsonLineOf(IMessage message) => ProtoJson.Format(message);
+
     /// <summary>A proto message as a JSON tree with proto field names and default values.</summary>
     public static JsonNode ToJson(IMessage message) => JsonNode.Parse(ProtoJson.Format(message))!;
 

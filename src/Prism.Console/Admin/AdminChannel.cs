@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Prism.Admin.V1;
+using Prism.Hosting.Tls;
 
 namespace Prism.WebConsole.Admin;
 
@@ -10,14 +11,15 @@ namespace Prism.WebConsole.Admin;
 /// The console's connection to the admin control plane. Every call carries the signed-in user's
 /// access token and a fresh <c>request-id</c>, so admin applies RBAC and writes audit entries for
 /// console users exactly as for prismctl users. The W3C <c>traceparent</c> travels through the
-/// instrumented HttpClient under the gRPC channel.
+/// instrumented HttpClient under the gRPC channel. Over https the channel trusts PRISM_TLS_CA_FILE and
+/// presents PRISM_TLS_CLIENT_CERT_FILE when admin asks for a client certificate.
 /// </summary>
-public sealed class AdminChannel(ConsoleOptions options) : IDisposable
+public sealed class AdminChannel(ConsoleOptions options, OutboundTls tls) : IDisposable
 {
     /// <summary>Deadline of one call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
-    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(options.AdminUrl);
+    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(options.AdminUrl, new GrpcChannelOptions { HttpHandler = tls.CreateHandler(), DisposeHttpClient = true });
 
     /// <summary>The admin address, for error messages.</summary>
     public Uri Address => options.AdminUrl;

@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Prism.Hosting.Tls;
 
 namespace Prism.WebConsole.Auth;
 
 /// <summary>
 /// Sign-in: ASP.NET Core's OpenID Connect handler (authorization code + PKCE, confidential client)
 /// against the configured issuer, and an encrypted HttpOnly SameSite=Lax session cookie that keeps
-/// the tokens. The access token is renewed with the refresh token before it expires
+/// the tokens it needs (<see cref="CompactSession"/>). The access token is renewed with the refresh token before it expires
 /// (<see cref="SessionRenewal"/>); the session lasts at most <see cref="SessionLifetime"/>.
 /// </summary>
 public static partial class ConsoleAuthentication
@@ -32,9 +33,10 @@ public static partial class ConsoleAuthentication
     public static IReadOnlyList<string> Scopes { get; } = ["openid", "email", "profile", "groups", "offline_access"];
 
     /// <summary>Registers cookie and OpenID Connect authentication.</summary>
-    public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options)
+    public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions options, OutboundTls tls)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tls);
         var secure = options.IsHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
         services.AddAuthentication(o =>
             {
@@ -50,10 +52,13 @@ public static partial class ConsoleAuthentication
                 o.SlidingExpiration = false;
                 o.ExpireTimeSpan = SessionLifetime;
                 o.Events.OnValidatePrincipal = SessionRenewal.ValidateAsync;
+                o.Events.OnSigningIn = CompactSession.TrimAsync;
             })
             .AddOpenIdConnect(o =>
             {
                 o.Authority = options.Issuer.ToString().TrimEnd('/');
+                // Discovery, JWKS, code and refresh exchanges trust PRISM_TLS_CA_FILE too.
+                o.BackchannelHttpHandler = tls.CreateHandler();
                 o.RequireHttpsMetadata = options.Issuer.Scheme == Uri.UriSchemeHttps;
                 o.ClientId = options.ClientId;
                 o.ClientSecret = options.ClientSecret;

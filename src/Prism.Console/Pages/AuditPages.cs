@@ -47,17 +47,17 @@ internal static class AuditPages
 
     private static string Table(AuditFilter filter, AuditPage page, bool paged)
     {
-        var html = new StringBuilder("<table><thead><tr><th>time (UTC)</th><th>actor</th><th>operation</th><th>resource</th><th>namespace</th><th>status</th><th>error</th><th>request id</th></tr></thead><tbody>");
+        var html = new StringBuilder("<table><thead><tr><th>time (UTC)</th><th>actor</th><th>address</th><th>operation</th><th>resource</th><th>namespace</th><th>status</th><th>error</th><th>request id</th></tr></thead><tbody>");
         foreach (var e in page.Entries)
         {
             var resource = string.IsNullOrEmpty(e.ResourceId) ? e.ResourceType : $"{e.ResourceType}/{e.ResourceId}";
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-sequence=\"{e.Sequence}\"><td class=\"mono\">{Time(e.Timestamp)}</td><td>{E(e.Actor)}</td><td>{E(e.Operation)}</td>")
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-sequence=\"{e.Sequence}\"><td class=\"mono\">{Time(e.Timestamp)}</td><td>{E(e.Actor)}</td><td class=\"mono\">{E(e.ClientAddress)}</td><td>{E(e.Operation)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(resource)}</td><td>{E(e.Namespace)}</td><td>{E(e.StatusCode)}</td><td>{E(e.Error)}</td><td class=\"mono\">{E(e.RequestId)}</td></tr>");
         }
 
         if (page.Entries.Count == 0)
         {
-            html.Append("<tr><td colspan=\"8\" class=\"muted\">No entries.</td></tr>");
+            html.Append("<tr><td colspan=\"9\" class=\"muted\">No entries.</td></tr>");
         }
 
         html.Append("</tbody></table><p>");

@@ -136,6 +136,10 @@ internal static class PostgresMigrations
         new(4, "namespace queue settings", """
             ALTER TABLE namespaces ADD COLUMN queue_settings jsonb NOT NULL DEFAULT '{}';
             """),
+        new(5, "audit caller address, session retention index", """
+            ALTER TABLE admin_audit_log ADD COLUMN client_address text NULL;
+            CREATE INDEX ix_sessions_last_activity ON sessions (last_activity);
+            """),
         new(6, "revoked identities", """
             CREATE TABLE revoked_identities (
                 "identity" text COLLATE "C" NOT NULL PRIMARY KEY,

@@ -102,6 +102,7 @@ internal static class RowMapping
         Error = r.Error,
         StatusCode = r.StatusCode,
         Metadata = JsonColumns.Write(r.Metadata),
+        ClientAddress = r.ClientAddress,
     };
 
     public static AuditRecord ToRecord(AuditRow r) => new(
@@ -109,6 +110,7 @@ internal static class RowMapping
         r.Namespace, r.RequestId, r.Success, r.Error, r.StatusCode, JsonColumns.ReadMap(r.Metadata))
     {
         Sequence = r.Sequence,
+        ClientAddress = r.ClientAddress,
     };
 
     public static ControlState ToRecord(ControlRow r) => new(

@@ -77,6 +77,7 @@ internal sealed class AuditRow
     public string? Error { get; set; }
     public required string StatusCode { get; set; }
     public required string Metadata { get; set; }
+    public string? ClientAddress { get; set; }
 }
 
 /// <summary>The single row (id 1) of <c>control_state</c>.</summary>

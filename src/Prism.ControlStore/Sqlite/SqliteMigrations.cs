@@ -137,6 +137,10 @@ internal static class SqliteMigrations
         new(4, "namespace queue settings", """
             ALTER TABLE namespaces ADD COLUMN queue_settings TEXT NOT NULL DEFAULT '{}';
             """),
+        new(5, "audit caller address, session retention index", """
+            ALTER TABLE admin_audit_log ADD COLUMN client_address TEXT NULL;
+            CREATE INDEX ix_sessions_last_activity ON sessions (last_activity);
+            """),
         new(6, "revoked identities", """
             CREATE TABLE revoked_identities (
                 "identity" TEXT NOT NULL PRIMARY KEY,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Settings;
 
 namespace Prism.Host.Dev;
@@ -13,6 +14,7 @@ public static class DevCommand
         dev.Subcommands.Add(Up());
         dev.Subcommands.Add(Down());
         dev.Subcommands.Add(Status());
+        dev.Subcommands.Add(Certs());
         return dev;
     }
 
@@ -25,8 +27,25 @@ public static class DevCommand
     private static Command Up()
     {
         var services = ServicesArgument();
-        var command = new Command("up", "Start services detached and wait until each is healthy.") { services };
-        command.SetAction((parse, cancellation) => Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true));
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve every module over https with the certificates of 'prism dev certs' (created when missing); dev status follows until the next dev up without it.",
+        };
+        var command = new Command("up", "Start services detached and wait until each is healthy.") { services, tls };
+        command.SetAction((parse, cancellation) =>
+        {
+            try
+            {
+                DevTls.Choose(parse.GetValue(tls));
+            }
+            catch (ConfigurationException e)
+            {
+                Console.Error.WriteLine($"prism dev: {e.Message}");
+                return Task.FromResult(ConfigurationException.ExitCode);
+            }
+
+            return Run(parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true);
+        });
         return command;
     }
 
@@ -45,7 +64,32 @@ public static class DevCommand
     private static Command Status()
     {
         var command = new Command("status", "One line per service: health, URL, version, uptime.");
-        command.SetAction((_, cancellation) => Run([], (runner, _) => runner.StatusAsync(cancellation)));
+        command.SetAction((_, cancellation) =>
+        {
+            DevTls.Resume();
+            return Run([], (runner, _) => runner.StatusAsync(cancellation));
+        });
+        return command;
+    }
+
+    private static Command Certs()
+    {
+        var force = new Option<bool>("--force") { Description = "Make a new CA and new certificates even when they exist (trust the new ca.pem again)." };
+        var names = new Option<string[]>("--name")
+        {
+            Description = "Another DNS name or IP address for the server certificate, besides localhost, 127.0.0.1 and ::1 (repeatable).",
+        };
+        var command = new Command("certs", "Create a local CA and server and client certificates under PRISM_HOME/certs, for dev up --tls and mTLS.") { force, names };
+        command.SetAction((parse, _) =>
+        {
+            var home = PrismHome.From(new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build());
+            var certificates = DevCertificates.In(home);
+            var written = certificates.Ensure(parse.GetValue(names) ?? [], parse.GetValue(force));
+            Console.Out.WriteLine(written.Count == 0 ? $"certificates in {certificates.Folder} are there already (--force makes new ones)" : $"wrote {string.Join(", ", written)}");
+            Console.Out.WriteLine($"CA to trust: {certificates.CaCertificate}   (prismctl: export PRISM_TLS_CA_FILE={certificates.CaCertificate})");
+            Console.Out.WriteLine($"server: {certificates.ServerCertificate}   client (mTLS): {certificates.ClientCertificate}");
+            return Task.FromResult(0);
+        });
         return command;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Tls;
 
 namespace Prism.Host.Dev;
 
@@ -8,7 +9,7 @@ namespace Prism.Host.Dev;
 public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter output) : IDisposable
 {
     private readonly ProcessSupervisor _supervisor = new(home);
-    private readonly HealthChecker _health = new();
+    private readonly HealthChecker _health = new(OutboundTls.From(catalog.Configuration));
 
     /// <summary>
     /// Starts each service that is not already running, then waits for all of them at once: no
@@ -129,12 +130,34 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         await output.WriteLineAsync();
         await output.WriteLineAsync("Prism is up. Developer identity: dev@local.prism / devpass (admin), test@local.prism / devpass (viewer)");
         await output.WriteLineAsync($"Logs: {home.LogsDirectory}    Stop: bin/prism dev down");
-        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true"));
+        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services));
         await output.WriteLineAsync();
         await output.WriteLineAsync("# paste into your shell:");
         foreach (var (name, value) in exports.DistinctBy(e => e.Key))
         {
             await output.WriteLineAsync($"export {name}={value}");
+        }
+    }
+
+    /// <summary>With TLS, what prismctl needs: the https admin and proxy URLs and the CA to trust.</summary>
+    private IEnumerable<KeyValuePair<string, string>> TlsExports(IReadOnlyList<DevService> services)
+    {
+        if (!CoreSettings.TlsCertificate.IsSet(catalog.Configuration))
+        {
+            yield break;
+        }
+
+        if (TlsSettings.CaBundle.Text(catalog.Configuration) is { Length: > 0 } ca)
+        {
+            yield return KeyValuePair.Create(TlsSettings.CaBundle.EnvironmentVariable, ca);
+        }
+
+        foreach (var (service, variable) in new[] { ("admin", "PRISM_ADMIN_ENDPOINT"), ("proxy", "PRISM_PROXY_ENDPOINT") })
+        {
+            if (services.FirstOrDefault(s => s.Name == service) is { } running)
+            {
+                yield return KeyValuePair.Create(variable, new UriBuilder(running.Url) { Host = "localhost" }.Uri.ToString().TrimEnd('/'));
+            }
         }
     }
 

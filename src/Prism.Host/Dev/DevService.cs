@@ -57,11 +57,16 @@ public sealed class ModuleDevService(
     public override string Name => module.Name;
 
     /// <inheritdoc />
-    public override Uri Url => module.PublicUrl(listener.LocalUri);
+    public override Uri Url => module.PublicUrl(BaseAddress);
+
+    /// <summary>The listener's local URL: https when the modules serve TLS.</summary>
+    private Uri BaseAddress => CoreSettings.TlsCertificate.IsSet(configuration)
+        ? new UriBuilder(listener.LocalUri) { Scheme = Uri.UriSchemeHttps }.Uri
+        : listener.LocalUri;
 
     /// <inheritdoc />
     public override Task<bool> IsHealthyAsync(HealthChecker checker, CancellationToken cancellation) =>
-        checker.IsHealthyAsync(module.Health(listener.LocalUri), cancellation);
+        checker.IsHealthyAsync(module.Health(BaseAddress), cancellation);
 
     /// <inheritdoc />
     public override string Version => typeof(ModuleDevService).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";

@@ -2,13 +2,20 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Prism.Hosting.Modules;
+using Prism.Hosting.Tls;
 
 namespace Prism.Host.Dev;
 
 /// <summary>Runs <see cref="HealthProbe"/>s from outside the service, as a developer's tools would.</summary>
-public sealed class HealthChecker : IDisposable
+public sealed class HealthChecker(OutboundTls tls) : IDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly HttpClient _http = new(tls.CreateHandler()) { Timeout = TimeSpan.FromSeconds(2) };
+
+    /// <summary>A checker trusting only the system's roots.</summary>
+    public HealthChecker()
+        : this(OutboundTls.SystemDefault)
+    {
+    }
 
     /// <summary>True when the probe answers healthy.</summary>
     public async Task<bool> IsHealthyAsync(HealthProbe probe, CancellationToken cancellation)
@@ -28,9 +35,9 @@ public sealed class HealthChecker : IDisposable
         }
     }
 
-    private static async Task<bool> IsServingAsync(Uri target, CancellationToken cancellation)
+    private async Task<bool> IsServingAsync(Uri target, CancellationToken cancellation)
     {
-        using var channel = GrpcChannel.ForAddress(target);
+        using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpClient = _http });
         var reply = await new Health.HealthClient(channel).CheckAsync(
             new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellation);
         return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;

@@ -11,6 +11,7 @@ using Prism.Hosting.Logging;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
 using Prism.Hosting.Telemetry;
+using Prism.Hosting.Tls;
 
 namespace Prism.Hosting.Modules;
 
@@ -51,6 +52,8 @@ public static class ModuleHost
 
         var listeners = module.ResolveListeners(builder.Configuration);
         var certificate = ListenerTls.Certificate(builder.Configuration);
+        var https = certificate is null ? null : ListenerTls.Https(builder.Configuration, certificate);
+        builder.Services.AddSingleton(OutboundTls.From(builder.Configuration));
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -59,9 +62,15 @@ public static class ModuleHost
                 kestrel.Listen(System.Net.IPAddress.Parse(listener.Address is "localhost" ? "127.0.0.1" : listener.Address), listener.Port, o =>
                 {
                     o.Protocols = listener.Protocols ?? module.Protocols;
-                    if (certificate is not null)
+                    if (https is not null)
                     {
-                        o.UseHttps(certificate);
+                        // Over TLS, ALPN picks the protocol: gRPC clients get HTTP/2, and probes and curl may use HTTP/1.1.
+                        if (o.Protocols == Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2)
+                        {
+                            o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                        }
+
+                        o.UseHttps(https);
                     }
                 });
             }

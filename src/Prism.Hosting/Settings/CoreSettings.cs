@@ -61,8 +61,9 @@ public static class CoreSettings
         _ = ListenAddress(configuration);
         _ = Logging.LoggingSettings.MinimumLevel(configuration);
         _ = Logging.LoggingSettings.FormatterName(configuration);
+        _ = Modules.ListenerTls.ClientCertificateMode(configuration);
     }
 
     /// <summary>Every core setting.</summary>
-    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey, .. Logging.LoggingSettings.All];
+    public static IReadOnlyList<Setting> All { get; } = [Home, Environment, BindAddress, ConfigFile, TlsCertificate, TlsKey, .. Logging.LoggingSettings.All, .. Tls.TlsSettings.All];
 }

@@ -5,8 +5,11 @@ using Prism.Proxy.Routing;
 
 namespace Prism.Proxy.Grpc;
 
-/// <summary>Maps data-plane refusals to gRPC statuses, and anything unexpected to INTERNAL (logged).</summary>
-internal sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorInterceptor> logger) : Interceptor
+/// <summary>
+/// Maps data-plane refusals to gRPC statuses, and anything unexpected to INTERNAL (logged). Refusals of who
+/// the caller is or what it may use (UNAUTHENTICATED, PERMISSION_DENIED) are audited, bounded per client address.
+/// </summary>
+internal sealed partial class ProxyErrorInterceptor(RejectionAudit rejections, ILogger<ProxyErrorInterceptor> logger) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -76,6 +79,7 @@ internal sealed partial class ProxyErrorInterceptor(ILogger<ProxyErrorIntercepto
         switch (error)
         {
             case DataPlaneException e:
+                rejections.Record(e, context);
                 return new RpcException(new Status(Code(e.Failure), e.Message));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "call cancelled by the client"));

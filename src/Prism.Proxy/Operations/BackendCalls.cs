@@ -36,7 +36,7 @@ internal static class BackendCalls
         catch (BackendUnavailableException e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw new DataPlaneException(DataPlaneFailure.Unavailable, $"backend '{route.Backend.Name}' is unavailable: {e.Detail}", e);
+            throw Unavailable(route, e);
         }
         catch (BackendCapabilityException e)
         {
@@ -44,6 +44,13 @@ internal static class BackendCalls
             throw new DataPlaneException(DataPlaneFailure.Unimplemented, e.Message, e);
         }
     }
+
+    /// <summary>
+    /// What a client is told when the route's backend is down: the instance, its type and the failure's code.
+    /// The details (addresses, driver messages) went to the log once per outage.
+    /// </summary>
+    public static DataPlaneException Unavailable(DataPlaneRoute route, BackendUnavailableException e) =>
+        new(DataPlaneFailure.Unavailable, $"backend '{route.Backend.Name}' ({route.Backend.Type.Name}) unavailable: {e.Code}", e);
 
     /// <summary>The route's driver of <paramref name="pattern"/>; a type without it is UNIMPLEMENTED.</summary>
     public static T Driver<T>(DataPlaneRoute route, string pattern) where T : class =>

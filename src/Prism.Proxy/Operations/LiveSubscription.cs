@@ -111,7 +111,7 @@ internal sealed class LiveSubscription : IAsyncDisposable
         }
         catch (BackendUnavailableException e)
         {
-            throw new DataPlaneException(DataPlaneFailure.Unavailable, e.Message, e);
+            throw BackendCalls.Unavailable(_route, e);
         }
 
         return EndedBySession is { } ended ? throw ended : false;

@@ -101,7 +101,7 @@ internal sealed class QueueMember : IAsyncDisposable
         }
         catch (BackendUnavailableException e)
         {
-            throw new DataPlaneException(DataPlaneFailure.Unavailable, $"backend '{_route.Backend.Name}' is unavailable: {e.Detail}", e);
+            throw BackendCalls.Unavailable(_route, e);
         }
     }
 

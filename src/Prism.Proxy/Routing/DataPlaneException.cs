@@ -31,4 +31,7 @@ internal sealed class DataPlaneException(DataPlaneFailure failure, string messag
 {
     /// <summary>The kind of refusal.</summary>
     public DataPlaneFailure Failure { get; } = failure;
+
+    /// <summary>Who was refused, once the token was validated; null for an unauthenticated caller.</summary>
+    public string? Actor { get; init; }
 }

@@ -59,7 +59,7 @@ internal sealed class DataPlaneRouter(
         if (!principal.InAnyGroup(record.AccessGroups))
         {
             throw new DataPlaneException(DataPlaneFailure.PermissionDenied,
-                $"{principal.Actor} is not in any group granted namespace '{record.Name}' ({string.Join(", ", record.AccessGroups)})");
+                $"{principal.Actor} is not in any group granted namespace '{record.Name}' ({string.Join(", ", record.AccessGroups)})") { Actor = principal.Actor };
         }
 
         rates.Acquire(record);

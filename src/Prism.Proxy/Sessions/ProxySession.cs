@@ -79,7 +79,7 @@ internal sealed class ProxySession
 
     /// <summary>The refusal of a call on a terminated session.</summary>
     public DataPlaneException TerminatedError() =>
-        new(DataPlaneFailure.PermissionDenied, $"session {Id} terminated by {TerminatedBy ?? "an operator"}: {TerminationReason ?? "no reason given"}");
+        new(DataPlaneFailure.PermissionDenied, $"session {Id} terminated by {TerminatedBy ?? "an operator"}: {TerminationReason ?? "no reason given"}") { Actor = Identity };
 
     /// <summary>Counts one call and the payload bytes it carried each way.</summary>
     public void Record(long bytesIn, long bytesOut, DateTimeOffset now)

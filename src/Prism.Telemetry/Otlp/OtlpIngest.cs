@@ -7,8 +7,11 @@ using Prism.Telemetry.Store;
 namespace Prism.Telemetry.Otlp;
 
 /// <summary>Transport-neutral OTLP intake shared by the gRPC and HTTP receivers: converts and stores.</summary>
-public sealed class OtlpIngest(TelemetryStore store, OtlpConverter converter)
+public sealed class OtlpIngest(TelemetryStore store, OtlpConverter converter, IntakeLimits limits)
 {
+    /// <summary>What one export may bring.</summary>
+    public IntakeLimits Limits { get; } = limits;
+
     /// <summary>Stores the spans of a trace export.</summary>
     public ExportTraceServiceResponse Accept(ExportTraceServiceRequest request)
     {

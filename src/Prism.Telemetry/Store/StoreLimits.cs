@@ -25,6 +25,12 @@ public sealed class StoreLimits
     /// <summary>Longest attribute value, in characters.</summary>
     public int MaxAttributeLength { get; set; } = 1024;
 
+    /// <summary>Most memory the stored items take (estimated), in MiB.</summary>
+    public int MaxStoreMegabytes { get; set; } = 128;
+
+    /// <summary><see cref="MaxStoreMegabytes"/> in bytes.</summary>
+    public long MaxStoreBytes => MaxStoreMegabytes * 1024L * 1024L;
+
     /// <summary>Reads every limit with <see cref="Setting.PositiveInt"/>.</summary>
     /// <exception cref="ConfigurationException">A limit that is not a positive whole number; the message names its key and variable.</exception>
     public void ReadFrom(IConfiguration configuration)
@@ -36,6 +42,7 @@ public sealed class StoreLimits
         MaxMetricPoints = ViewerSettings.MaxMetricPoints.PositiveInt(configuration);
         MaxAttributes = ViewerSettings.MaxAttributes.PositiveInt(configuration);
         MaxAttributeLength = ViewerSettings.MaxAttributeLength.PositiveInt(configuration);
+        MaxStoreMegabytes = ViewerSettings.MaxStoreMegabytes.PositiveInt(configuration);
     }
 }
 
@@ -53,6 +60,7 @@ public sealed class StoreLimitsValidator : IValidateOptions<StoreLimits>
         Check(options.MaxMetricPoints, ViewerSettings.MaxMetricPoints);
         Check(options.MaxAttributes, ViewerSettings.MaxAttributes);
         Check(options.MaxAttributeLength, ViewerSettings.MaxAttributeLength);
+        Check(options.MaxStoreMegabytes, ViewerSettings.MaxStoreMegabytes);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Check(int value, Setting setting)

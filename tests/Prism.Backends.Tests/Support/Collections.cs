@@ -16,3 +16,9 @@ public sealed class NatsCollection : ICollectionFixture<NatsFixture>
 
 [CollectionDefinition(PostgresFixture.Collection)]
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>;
+
+[CollectionDefinition(Name)]
+public sealed class RedisTlsCollection : ICollectionFixture<RedisTlsFixture>
+{
+    public const string Name = "redis over tls";
+}

@@ -1,5 +1,7 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using Prism.Hosting.Tls;
 using Prism.Backends.LocalServers;
 
 namespace Prism.Testing.Servers;
@@ -7,12 +9,18 @@ namespace Prism.Testing.Servers;
 /// <summary>
 /// A throwaway redis-server on a free loopback port, without persistence unless
 /// <paramref name="appendFsyncAlways"/>: then every write is in the append-only file, fsynced, before
-/// the server answers it.
+/// the server answers it. With <paramref name="tls"/> it listens only on a TLS port (<c>--tls-port</c>) with
+/// that CA's server certificate and, with <paramref name="requireClientCertificates"/>, refuses clients
+/// without a certificate from the same CA.
 /// </summary>
-public sealed class RedisServer(bool appendFsyncAlways = false) : ServerProcess("redis")
+public sealed class RedisServer(bool appendFsyncAlways = false, TestCertificates? tls = null, bool requireClientCertificates = false)
+    : ServerProcess("redis")
 {
-    /// <summary>StackExchange.Redis configuration string of this server.</summary>
-    public string Configuration => $"127.0.0.1:{Port}";
+    /// <summary>StackExchange.Redis configuration string of this server (<c>ssl=true</c> in TLS mode).</summary>
+    public string Configuration => tls is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},ssl=true";
+
+    /// <summary>The URL of this server: <c>redis://</c>, or <c>rediss://</c> in TLS mode.</summary>
+    public string Url => $"{(tls is null ? "redis" : "rediss")}://127.0.0.1:{Port}";
 
     /// <summary>Starts a new server (with <paramref name="appendFsyncAlways"/>: AOF, fsync on every write).</summary>
     public static async Task<RedisServer> StartNewAsync(bool appendFsyncAlways = false)
@@ -44,16 +52,43 @@ public sealed class RedisServer(bool appendFsyncAlways = false) : ServerProcess(
 
     /// <inheritdoc />
     protected override IEnumerable<string> Arguments() =>
-        ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+        [.. Listener(), "--bind", "127.0.0.1",
          "--save", "", "--dir", Data.Path, "--daemonize", "no",
          .. (appendFsyncAlways ? ["--appendonly", "yes", "--appendfsync", "always"] : new[] { "--appendonly", "no" })];
+
+    private IEnumerable<string> Listener()
+    {
+        var port = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return tls is null
+            ? ["--port", port]
+            :
+            [
+                "--port", "0", "--tls-port", port,
+                "--tls-cert-file", tls.ServerCertificateFile, "--tls-key-file", tls.ServerKeyFile,
+                "--tls-ca-cert-file", tls.CaFile, "--tls-auth-clients", requireClientCertificates ? "yes" : "no",
+            ];
+    }
 
     /// <inheritdoc />
     protected override async Task<bool> IsReadyAsync(CancellationToken cancellation)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", Port, cancellation);
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
+        if (tls is not null)
+        {
+            var secure = new SslStream(stream);
+            await secure.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                RemoteCertificateValidationCallback = CertificateTrust.ServerValidator(tls.Roots()),
+                ClientCertificates = requireClientCertificates
+                    ? [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tls.ClientCertificateFile, tls.ClientKeyFile)]
+                    : null,
+            }, cancellation);
+            stream = secure;
+        }
+
         await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellation);
         var buffer = new byte[64];
         var read = await stream.ReadAsync(buffer, cancellation);

@@ -25,3 +25,36 @@ public sealed class NatsFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
+
+/// <summary>
+/// One redis-server listening only on TLS (<c>--tls-port</c>) with certificates made for the test, refusing clients
+/// without a client certificate from the same CA (use with <c>ICollectionFixture</c> or <c>IClassFixture</c>).
+/// </summary>
+public sealed class RedisTlsFixture : IAsyncLifetime
+{
+    public RedisTlsFixture() => Server = new RedisServer(tls: Certificates, requireClientCertificates: true);
+
+    /// <summary>The CA, server and client certificates.</summary>
+    public TestCertificates Certificates { get; } = new();
+
+    /// <summary>The server.</summary>
+    public RedisServer Server { get; }
+
+    /// <summary>Settings for a Prism process that trusts the CA and presents the client certificate.</summary>
+    public Dictionary<string, string?> ClientSettings() => new()
+    {
+        ["tls:ca_file"] = Certificates.CaFile,
+        ["tls:client_cert_file"] = Certificates.ClientCertificateFile,
+        ["tls:client_key_file"] = Certificates.ClientKeyFile,
+    };
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Server.StartAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Certificates.Dispose();
+    }
+}

@@ -22,7 +22,7 @@ internal static class NatsAvailability
             case NatsConnectionState.Open:
                 return;
             case NatsConnectionState.Reconnecting:
-                throw new BackendUnavailableException("nats", $"reconnecting to {ConnectionStrings.DisplayUrl(connection.Opts.Url)}");
+                throw new BackendUnavailableException("nats", BackendFailureCodes.Reconnecting, $"reconnecting to {Server(connection)}");
             default:
                 await connection.ConnectAsync().AsTask().WaitAsync(ConnectTimeout, cancellation);
                 return;
@@ -38,4 +38,19 @@ internal static class NatsAvailability
         OperationCanceledException => !cancellation.IsCancellationRequested,
         _ => false,
     };
+
+    /// <summary>
+    /// The exception to throw for <paramref name="e"/>: a code, and a detail naming the server and the error type
+    /// (NATS messages can name subjects, which carry users' topic names).
+    /// </summary>
+    public static BackendUnavailableException Unavailable(Exception e, NatsConnection connection) => e switch
+    {
+        BackendUnavailableException known => known,
+        TimeoutException or OperationCanceledException or NatsJSApiNoResponseException =>
+            new("nats", BackendFailureCodes.Timeout, $"no answer from {Server(connection)} in time ({e.GetType().Name})", e),
+        _ => new("nats", connection.ConnectionState == NatsConnectionState.Open ? BackendFailureCodes.ConnectionLost : BackendFailureCodes.Unreachable,
+            $"{e.GetType().Name} talking to {Server(connection)} (connection {connection.ConnectionState})", e),
+    };
+
+    private static string Server(NatsConnection connection) => ConnectionStrings.DisplayUrl(connection.Opts.Url);
 }

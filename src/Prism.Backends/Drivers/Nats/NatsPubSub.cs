@@ -5,6 +5,8 @@ using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Prism.Backends.PubSub;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Nats;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
     private readonly BackendDriverOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly ActiveSubscriptions _subscriptions = new();
     private readonly Initialiser _stream;
 
@@ -35,6 +38,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger ?? NullLogger<NatsPubSub>.Instance;
+        _outage = new OutageLog(_logger, "nats");
         _stream = new Initialiser(CreateStreamAsync);
     }
 
@@ -119,7 +123,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         }
         catch (Exception e)
         {
-            await subscription.CloseAsync(new BackendUnavailableException(BackendName, e.Message, e));
+            await subscription.CloseAsync(_outage.Failed(NatsAvailability.Unavailable(e, _connection)));
         }
     }
 
@@ -155,12 +159,13 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         try
         {
             await NatsAvailability.EnsureConnectedAsync(_connection, cancellation);
-            return await operation();
+            var result = await operation();
+            _outage.Succeeded();
+            return result;
         }
         catch (Exception e) when (NatsAvailability.IsUnavailable(e, cancellation))
         {
-            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
-            throw e as BackendUnavailableException ?? new BackendUnavailableException(BackendName, e.Message, e);
+            throw _outage.Failed(NatsAvailability.Unavailable(e, _connection));
         }
     }
 }

@@ -9,6 +9,8 @@ using Prism.Backends.PubSub;
 using Prism.Backends.Queue;
 using static Prism.Backends.Drivers.Nats.NatsQueueNames;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Nats;
 
 /// <summary>
@@ -29,6 +31,7 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly BackendDriverOptions _options;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly Initialiser _streams;
     private readonly ActiveConsumers _consumers = new();
 
@@ -40,6 +43,7 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
         _time = time;
         _options = options;
         _logger = logger ?? NullLogger<NatsQueue>.Instance;
+        _outage = new OutageLog(_logger, "nats");
         _streams = new Initialiser(CreateStreamsAsync);
     }
 
@@ -168,12 +172,13 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
         {
             await NatsAvailability.EnsureConnectedAsync(_connection, cancellation);
             await _streams.EnsureAsync().WaitAsync(cancellation);
-            return await operation();
+            var result = await operation();
+            _outage.Succeeded();
+            return result;
         }
         catch (Exception e) when (NatsAvailability.IsUnavailable(e, cancellation))
         {
-            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
-            throw e as BackendUnavailableException ?? new BackendUnavailableException(BackendName, e.Message, e);
+            throw _outage.Failed(NatsAvailability.Unavailable(e, _connection));
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using Npgsql;
+using Prism.Backends.Health;
 
 namespace Prism.Backends.Drivers.Postgres;
 
@@ -21,23 +21,34 @@ internal static class PostgresFailures
     };
 
     /// <summary>Drops idle pooled connections (they died with the server) and builds the exception to throw.</summary>
-    public static BackendUnavailableException Unavailable(Exception e, NpgsqlDataSource dataSource, ILogger logger)
+    public static BackendUnavailableException Unavailable(Exception e, NpgsqlDataSource dataSource, OutageLog outage)
     {
         dataSource.Clear();
-        BackendLog.BackendUnavailable(logger, "postgres", e.Message);
-        return new BackendUnavailableException("postgres", e.Message, e);
+        return outage.Failed(Describe(e));
     }
 
     /// <summary>Runs <paramref name="operation"/>, turning unavailability into <see cref="BackendUnavailableException"/>.</summary>
-    public static async Task<T> GuardAsync<T>(NpgsqlDataSource dataSource, ILogger logger, Func<Task<T>> operation)
+    public static async Task<T> GuardAsync<T>(NpgsqlDataSource dataSource, OutageLog outage, Func<Task<T>> operation)
     {
         try
         {
-            return await operation();
+            var result = await operation();
+            outage.Succeeded();
+            return result;
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            throw Unavailable(e, dataSource, logger);
+            throw Unavailable(e, dataSource, outage);
         }
     }
+
+    /// <summary>A code for clients; for logs the SQLSTATE or error type and message (connection errors name addresses, not data).</summary>
+    private static BackendUnavailableException Describe(Exception e) => e switch
+    {
+        PostgresException server => new("postgres", server.SqlState.StartsWith("08", StringComparison.Ordinal) ? BackendFailureCodes.ConnectionLost : BackendFailureCodes.NotReady,
+            $"SQLSTATE {server.SqlState}: {server.MessageText}", e),
+        TimeoutException or NpgsqlException { InnerException: TimeoutException } =>
+            new("postgres", BackendFailureCodes.Timeout, e.Message, e),
+        _ => new("postgres", BackendFailureCodes.Unreachable, e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message, e),
+    };
 }

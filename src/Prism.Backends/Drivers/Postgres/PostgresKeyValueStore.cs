@@ -5,6 +5,8 @@ using NpgsqlTypes;
 using Prism.Backends.KeyValue;
 using static Prism.Backends.Drivers.Postgres.PostgresKeyValueSql;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Postgres;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed class PostgresKeyValueStore : IKeyValueStore, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly Initialiser _schema;
     private readonly PeriodicPurge _purge;
 
@@ -26,6 +29,7 @@ public sealed class PostgresKeyValueStore : IKeyValueStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _logger = logger ?? NullLogger<PostgresKeyValueStore>.Instance;
+        _outage = new OutageLog(_logger, "postgres");
         _schema = new Initialiser((scope ?? PostgresScope.Shared).CreatesSchema ? CreateSchemaAsync : () => Task.CompletedTask);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
     }
@@ -178,7 +182,7 @@ public sealed class PostgresKeyValueStore : IKeyValueStore, IAsyncDisposable
     }
 
     private Task<T> RunAsync<T>(Func<Task<T>> operation) =>
-        PostgresFailures.GuardAsync(_dataSource, _logger, async () =>
+        PostgresFailures.GuardAsync(_dataSource, _outage, async () =>
         {
             await _schema.EnsureAsync();
             return await operation();

@@ -6,6 +6,8 @@ using NpgsqlTypes;
 using Prism.Backends.PubSub;
 using static Prism.Backends.Drivers.Postgres.PostgresPubSubSql;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Postgres;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly BackendDriverOptions _options;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly ActiveSubscriptions _subscriptions = new();
     private readonly PostgresScope _scope;
     private readonly Initialiser _schema;
@@ -47,6 +50,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
         _time = time;
         _options = options;
         _logger = logger ?? NullLogger<PostgresPubSub>.Instance;
+        _outage = new OutageLog(_logger, "postgres");
         _scope = scope ?? PostgresScope.Shared;
         _schema = new Initialiser(_scope.CreatesSchema ? CreateSchemaAsync : () => Task.CompletedTask);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
@@ -201,7 +205,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
             if (_time.GetElapsedTime(started) >= _options.ListenerReconnectWindow)
             {
                 BackendLog.ListenerGaveUp(_logger, BackendName, _options.ListenerReconnectWindow.TotalSeconds, cause);
-                await _subscriptions.CloseAllAsync(new BackendUnavailableException(BackendName, "notification connection lost: " + cause.Message, cause));
+                await _subscriptions.CloseAllAsync(new BackendUnavailableException(BackendName, BackendFailureCodes.ConnectionLost, "notification connection lost: " + cause.Message, cause));
                 return;
             }
 
@@ -333,7 +337,7 @@ public sealed class PostgresPubSub : IPubSub, IAsyncDisposable
         command.Parameters.AddWithValue(name, NpgsqlDbType.Text, (object?)value ?? DBNull.Value);
 
     private Task<T> RunAsync<T>(Func<Task<T>> operation) =>
-        PostgresFailures.GuardAsync(_dataSource, _logger, async () =>
+        PostgresFailures.GuardAsync(_dataSource, _outage, async () =>
         {
             await _schema.EnsureAsync();
             return await operation();

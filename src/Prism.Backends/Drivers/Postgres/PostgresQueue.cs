@@ -10,6 +10,8 @@ using Prism.Backends.PubSub;
 using Prism.Backends.Queue;
 using static Prism.Backends.Drivers.Postgres.PostgresQueueSql;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Postgres;
 
 /// <summary>
@@ -27,6 +29,7 @@ public sealed class PostgresQueue : IQueue, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly BackendDriverOptions _options;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly Initialiser _schema;
     private readonly PeriodicPurge _purge;
     private readonly ActiveConsumers _consumers = new();
@@ -40,6 +43,7 @@ public sealed class PostgresQueue : IQueue, IAsyncDisposable
         _time = time;
         _options = options;
         _logger = logger ?? NullLogger<PostgresQueue>.Instance;
+        _outage = new OutageLog(_logger, "postgres");
         _schema = new Initialiser((scope ?? PostgresScope.Shared).CreatesSchema ? CreateSchemaAsync : () => Task.CompletedTask);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
     }
@@ -181,7 +185,7 @@ public sealed class PostgresQueue : IQueue, IAsyncDisposable
 
     /// <summary>Runs <paramref name="operation"/> once the tables exist, turning unavailability into <see cref="BackendUnavailableException"/>.</summary>
     internal Task<T> RunAsync<T>(Func<Task<T>> operation) =>
-        PostgresFailures.GuardAsync(_dataSource, _logger, async () =>
+        PostgresFailures.GuardAsync(_dataSource, _outage, async () =>
         {
             await _schema.EnsureAsync();
             return await operation();

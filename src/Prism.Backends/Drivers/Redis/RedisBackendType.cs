@@ -121,7 +121,27 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
             options.ClientName = "prism";
             // Fail at once while disconnected (the proxy answers UNAVAILABLE) instead of queueing until a timeout.
             options.BacklogPolicy = BacklogPolicy.FailFast;
+            if (options.Ssl)
+            {
+                UseTls(options, context.Tls);
+            }
+
             return await ConnectionMultiplexer.ConnectAsync(options);
+        }
+
+        /// <summary>rediss:// (ssl=true): trust PRISM_TLS_CA_FILE and present PRISM_TLS_CLIENT_CERT_FILE when the server asks.</summary>
+        private static void UseTls(ConfigurationOptions options, Hosting.Tls.OutboundTls tls)
+        {
+            if (tls.ExtraRoots is not null)
+            {
+                var validator = tls.ServerValidator;
+                options.CertificateValidation += (sender, certificate, chain, errors) => validator(sender, certificate, chain, errors);
+            }
+
+            if (tls.ClientCertificate is { } client)
+            {
+                options.CertificateSelection += (_, _, _, _, _) => client;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Prism.Backends.Health;
 using Prism.Backends.KeyValue;
 using StackExchange.Redis;
 
@@ -13,7 +14,7 @@ namespace Prism.Backends.Drivers.Redis;
 /// </summary>
 public sealed class RedisKeyValueStore(Func<Task<IConnectionMultiplexer>> redis, ILogger<RedisKeyValueStore>? logger = null) : IKeyValueStore
 {
-    private readonly ILogger _logger = logger ?? NullLogger<RedisKeyValueStore>.Instance;
+    private readonly OutageLog _outage = new(logger ?? (ILogger)NullLogger<RedisKeyValueStore>.Instance, "redis");
 
     /// <inheritdoc />
     public string BackendName => "redis";
@@ -99,16 +100,17 @@ public sealed class RedisKeyValueStore(Func<Task<IConnectionMultiplexer>> redis,
 
     private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellation)
     {
+        IConnectionMultiplexer? multiplexer = null;
         try
         {
-            var multiplexer = await redis().WaitAsync(cancellation);
-            return await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+            multiplexer = await redis().WaitAsync(cancellation);
+            var result = await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+            _outage.Succeeded();
+            return result;
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
-            || (e is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal)))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
-            throw new BackendUnavailableException(BackendName, e.Message, e);
+            throw _outage.Failed(RedisFailures.Unavailable(e, multiplexer));
         }
     }
 

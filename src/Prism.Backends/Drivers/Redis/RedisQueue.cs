@@ -5,6 +5,8 @@ using Prism.Backends.Queue;
 using StackExchange.Redis;
 using static Prism.Backends.Drivers.Redis.RedisQueueEntries;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>
@@ -21,7 +23,7 @@ namespace Prism.Backends.Drivers.Redis;
 public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimeProvider time, BackendDriverOptions driverOptions, ILogger<RedisQueue>? logger = null)
     : IQueue, IAsyncDisposable
 {
-    private readonly ILogger _logger = logger ?? NullLogger<RedisQueue>.Instance;
+    private readonly OutageLog _outage = new(logger ?? (ILogger)NullLogger<RedisQueue>.Instance, "redis");
     private readonly ActiveConsumers _consumers = new();
 
     /// <inheritdoc />
@@ -144,22 +146,19 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
     /// <summary>Runs <paramref name="operation"/> on the database, turning unavailability into <see cref="BackendUnavailableException"/>.</summary>
     internal async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellation)
     {
+        IConnectionMultiplexer? multiplexer = null;
         try
         {
-            var multiplexer = await redis().WaitAsync(cancellation);
-            return await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+            multiplexer = await redis().WaitAsync(cancellation);
+            var result = await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+            _outage.Succeeded();
+            return result;
         }
-        catch (Exception e) when (IsUnavailable(e))
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
         {
-            BackendLog.BackendUnavailable(_logger, BackendName, e.Message);
-            throw new BackendUnavailableException(BackendName, e.Message, e);
+            throw _outage.Failed(RedisFailures.Unavailable(e, multiplexer));
         }
     }
-
-    /// <summary>Connection failures, timeouts, a closed multiplexer and a server still loading its data.</summary>
-    internal static bool IsUnavailable(Exception e) =>
-        e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
-        || (e is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal));
 
     /// <summary>
     /// Adds the entry unless <paramref name="key"/> names an earlier one; returns that earlier message's id,

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace Prism.Backends.Drivers.Sqlite;
 
@@ -13,9 +12,6 @@ internal static class SqliteFailures
 
     public static bool IsUnavailable(SqliteException e) => (e.SqliteErrorCode & 0xff) is CantOpen or IoError or Full or ReadOnly;
 
-    public static BackendUnavailableException Unavailable(SqliteException e, ILogger logger)
-    {
-        BackendLog.BackendUnavailable(logger, "sqlite", e.Message);
-        return new BackendUnavailableException("sqlite", e.Message, e);
-    }
+    public static BackendUnavailableException Unavailable(SqliteException e) =>
+        new("sqlite", BackendFailureCodes.StorageError, e.Message, e);
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Prism.Backends.KeyValue;
 using static Prism.Backends.Drivers.Sqlite.SqliteKeyValueSql;
 
+using Prism.Backends.Health;
+
 namespace Prism.Backends.Drivers.Sqlite;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed class SqliteKeyValueStore : IKeyValueStore, IAsyncDisposable
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly OutageLog _outage;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly PeriodicPurge _purge;
     private readonly Initialiser _schema;
@@ -27,6 +30,7 @@ public sealed class SqliteKeyValueStore : IKeyValueStore, IAsyncDisposable
         _connectionString = connectionString;
         _time = time;
         _logger = logger ?? NullLogger<SqliteKeyValueStore>.Instance;
+        _outage = new OutageLog(_logger, BackendName);
         _schema = new Initialiser(CreateSchemaAsync);
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, PurgeAsync, _logger);
     }
@@ -161,11 +165,13 @@ public sealed class SqliteKeyValueStore : IKeyValueStore, IAsyncDisposable
         {
             await _schema.EnsureAsync().WaitAsync(cancellation);
             await using var connection = await OpenAsync(cancellation);
-            return await read(connection);
+            var result = await read(connection);
+            _outage.Succeeded();
+            return result;
         }
         catch (SqliteException e) when (SqliteFailures.IsUnavailable(e))
         {
-            throw SqliteFailures.Unavailable(e, _logger);
+            throw _outage.Failed(SqliteFailures.Unavailable(e));
         }
     }
 
