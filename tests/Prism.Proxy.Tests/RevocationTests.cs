@@ -25,11 +25,17 @@ public sealed class RevocationTests
             await stack.Proxy.KeyValue.SetAsync(new SetRequest { Key = "k", Value = ByteString.CopyFromUtf8("v") }, ProxyServer.Call(token, ns));
         }
 
+        using var subscription = await stack.Proxy.PubSub.SubscribeAsync("t", ProxyServer.Call(dev.AccessToken!, ns));
+
         // prismctl logout: the refresh token is revoked; the access token of the same sign-in stops working.
         await stack.RevokeAsync(dev.RefreshToken!, "refresh_token");
         var (admin, proxy) = await stack.RefusedWithinAsync(dev.AccessToken!, ns, Within);
         Assert.Contains("token has been revoked", admin.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("token has been revoked", proxy.Status.Detail, StringComparison.Ordinal);
+
+        // The stream it opened before ends too (at the proxy's next session flush).
+        var ended = await Rpc.FailsAsync(StatusCode.Unauthenticated, () => subscription.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Contains("token has been revoked", ended.Status.Detail, StringComparison.Ordinal);
 
         // An access token revoked on its own.
         await stack.RevokeAsync(test.AccessToken!, "access_token");

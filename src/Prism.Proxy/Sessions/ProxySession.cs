@@ -44,6 +44,9 @@ internal sealed class ProxySession
     /// <summary>The token's subject (<c>sub</c>), when present.</summary>
     public string? Subject { get; }
 
+    /// <summary>The caller the session was opened for; its token is re-checked for revocation at every flush.</summary>
+    public Security.PrismPrincipal? Principal { get; init; }
+
     /// <summary>The namespace used.</summary>
     public string Namespace { get; }
 

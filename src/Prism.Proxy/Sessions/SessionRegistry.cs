@@ -7,6 +7,8 @@ using Prism.Proxy.Control;
 using Prism.Proxy.Credentials;
 using Prism.Proxy.Routing;
 using Prism.Security;
+using Prism.Security.Revocation;
+using Prism.Security.Tokens;
 
 namespace Prism.Proxy.Sessions;
 
@@ -19,6 +21,7 @@ internal sealed partial class SessionRegistry(
     ISessionLedger store,
     ControlStateCache control,
     LeaseKeeper leases,
+    TokenRevocations revocations,
     ProxyOptions options,
     TimeProvider time,
     ILogger<SessionRegistry> logger)
@@ -118,6 +121,7 @@ internal sealed partial class SessionRegistry(
             if (session.Status == SessionStatus.Active)
             {
                 await ApplyTerminationAsync(session, cancellation);
+                EndStreamsOfRevokedToken(session);
             }
 
             if (session.Status == SessionStatus.Terminated)
@@ -146,7 +150,7 @@ internal sealed partial class SessionRegistry(
     private async Task<ProxySession> OpenAsync(string tokenFingerprint, PrismPrincipal principal, string @namespace)
     {
         var session = new ProxySession(SessionId(tokenFingerprint, @namespace), principal.Actor, principal.ClientId, @namespace, time.GetUtcNow(),
-            principal.Subject);
+            principal.Subject) { Principal = principal };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -185,6 +189,24 @@ internal sealed partial class SessionRegistry(
         {
             session.MarkDirty();
             LogStoreFailed(logger, e, session.Id);
+        }
+    }
+
+    // Calls check the token each time; a stream opened before the token was revoked ends here.
+    private void EndStreamsOfRevokedToken(ProxySession session)
+    {
+        if (session.Principal is not { } principal || session.OpenStreams == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            revocations.Check(principal);
+        }
+        catch (TokenRejectedException e)
+        {
+            session.EndStreams(new DataPlaneException(DataPlaneFailure.Unauthenticated, e.Message));
         }
     }
 

@@ -20,6 +20,8 @@ public sealed class TokenRevocations
     private volatile FeedSnapshot _feed = FeedSnapshot.Empty;
     private volatile IReadOnlyDictionary<string, DateTimeOffset> _identities = new Dictionary<string, DateTimeOffset>();
     private long _lastFeedRead;
+    // 0: not known yet (discovery not read), 1: published, 2: none (a foreign provider).
+    private volatile int _feedPublished;
 
     /// <summary>Creates an empty state; the feed counts as unread since now.</summary>
     public TokenRevocations(IOptions<SecurityOptions> options, TimeProvider time)
@@ -31,7 +33,7 @@ public sealed class TokenRevocations
     }
 
     /// <summary>Whether the identity provider publishes a revocation feed: null until discovery was read.</summary>
-    public bool? FeedPublished { get; private set; }
+    public bool? FeedPublished => _feedPublished switch { 1 => true, 2 => false, _ => null };
 
     /// <summary>Refuses <paramref name="principal"/> when its token was revoked, its user disabled or its identity terminated.</summary>
     /// <exception cref="TokenRejectedException">With <see cref="TokenRejections.Revoked"/>, <see cref="TokenRejections.UserDisabled"/> or <see cref="TokenRejections.RevocationUnknown"/>.</exception>
@@ -67,7 +69,7 @@ public sealed class TokenRevocations
     {
         _feed = new FeedSnapshot(
             tokenIds.ToHashSet(StringComparer.Ordinal), authorizationIds.ToHashSet(StringComparer.Ordinal), disabledSubjects.ToHashSet(StringComparer.Ordinal));
-        FeedPublished = true;
+        _feedPublished = 1;
         Interlocked.Exchange(ref _lastFeedRead, _time.GetUtcNow().UtcTicks);
     }
 
@@ -75,14 +77,23 @@ public sealed class TokenRevocations
     public void NoFeed()
     {
         _feed = FeedSnapshot.Empty;
-        FeedPublished = false;
+        _feedPublished = 2;
     }
 
     /// <summary>Replaces the terminated identities after a successful read of the control store.</summary>
     public void UpdateIdentities(IReadOnlyDictionary<string, DateTimeOffset> identities) => _identities = identities;
 
-    private static bool Terminated(IReadOnlyDictionary<string, DateTimeOffset> identities, string identity, TokenIdentifiers? token) =>
-        identities.TryGetValue(identity, out var revokedAt) && (token?.IssuedAt is not { } issued || issued < revokedAt.AddTicks(-(revokedAt.Ticks % TimeSpan.TicksPerSecond)) + IssuedAtResolution);
+    // A token without iat cannot show it came later, so it is refused.
+    private static bool Terminated(IReadOnlyDictionary<string, DateTimeOffset> identities, string identity, TokenIdentifiers? token)
+    {
+        if (!identities.TryGetValue(identity, out var revokedAt))
+        {
+            return false;
+        }
+
+        var revokedSecond = new DateTimeOffset(revokedAt.UtcTicks - (revokedAt.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        return token?.IssuedAt is not { } issued || issued < revokedSecond + IssuedAtResolution;
+    }
 
     private sealed record FeedSnapshot(IReadOnlySet<string> TokenIds, IReadOnlySet<string> AuthorizationIds, IReadOnlySet<string> DisabledSubjects)
     {
