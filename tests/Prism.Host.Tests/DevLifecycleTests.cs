@@ -53,6 +53,16 @@ public class DevLifecycleTests
         Assert.Equal(1, status.ExitCode);
         Assert.Contains("❌ identity", status.StandardOutput);
         Assert.Contains("down", status.StandardOutput);
+
+        // Still down the next time: a crash is not forgotten until dev down (or dev up starts it again).
+        var again = await prism.RunAsync("dev", "status");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("❌ identity", again.StandardOutput);
+
+        Assert.Contains("identity was not running", (await prism.RunAsync("dev", "down", "identity")).StandardOutput);
+        var forgotten = await prism.RunAsync("dev", "status");
+        Assert.Equal(0, forgotten.ExitCode);
+        Assert.Contains("⚪ identity", forgotten.StandardOutput);
     }
 
     [Fact]

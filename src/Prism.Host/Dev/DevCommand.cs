@@ -13,9 +13,21 @@ public static class DevCommand
         var dev = new Command("dev", "Run the local development platform (detached processes, pid and logs under PRISM_HOME).");
         dev.Subcommands.Add(Up());
         dev.Subcommands.Add(Down());
+        dev.Subcommands.Add(Restart());
         dev.Subcommands.Add(Status());
+        dev.Subcommands.Add(Logs());
+        dev.Subcommands.Add(DevShell.EnvCommand());
+        dev.Subcommands.Add(DevShell.RunCommand());
         dev.Subcommands.Add(Certs());
         return dev;
+    }
+
+    /// <summary><c>-o text|json</c>, as prismctl spells it.</summary>
+    private static Option<string> OutputOption()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
+        output.AcceptOnlyFromAmong("text", "json");
+        return output;
     }
 
     private static Argument<string[]> ServicesArgument() => new("services")
@@ -31,9 +43,11 @@ public static class DevCommand
         {
             Description = "Serve every module over https with the certificates of 'prism dev certs' (created when missing); dev status follows until the next dev up without it.",
         };
-        var command = new Command("up", "Start services detached and wait until each is healthy.") { services, tls };
+        var output = OutputOption();
+        var command = new Command("up", "Start services detached and wait until each is healthy.") { services, tls, output };
         command.SetAction((parse, cancellation) => Run(
-            parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, cancellation), warnDeprecated: true, prepare: () => DevTls.Choose(parse.GetValue(tls))));
+            parse.GetValue(services), (runner, selected) => runner.UpAsync(selected, parse.GetValue(output) == "json", cancellation),
+            warnDeprecated: true, prepare: () => DevTls.Choose(parse.GetValue(tls))));
         return command;
     }
 
@@ -49,10 +63,34 @@ public static class DevCommand
         return command;
     }
 
+    private static Command Restart()
+    {
+        var services = ServicesArgument();
+        var command = new Command("restart", "Stop, then start again and wait until healthy (the modules when none is named).") { services };
+        command.SetAction((parse, cancellation) => Run(parse.GetValue(services), async (runner, selected) =>
+        {
+            await runner.DownAsync(selected);
+            return await runner.UpAsync(selected, json: false, cancellation);
+        }, prepare: DevTls.Resume));
+        return command;
+    }
+
     private static Command Status()
     {
-        var command = new Command("status", "One line per service: health, URL, version, uptime.");
-        command.SetAction((_, cancellation) => Run([], (runner, _) => runner.StatusAsync(cancellation), prepare: DevTls.Resume));
+        var output = OutputOption();
+        var command = new Command("status", "One line per service: health, URL, version, uptime, metrics URL.") { output };
+        command.SetAction((parse, cancellation) => Run([], (runner, _) => runner.StatusAsync(parse.GetValue(output) == "json", cancellation), prepare: DevTls.Resume));
+        return command;
+    }
+
+    private static Command Logs()
+    {
+        var service = new Argument<string>("service") { Description = "The service whose log to show." };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing what the service writes, until Ctrl-C." };
+        var lines = new Option<int>("--lines", "-n") { Description = "How many of the last lines to show first (default 100).", DefaultValueFactory = _ => 100 };
+        var command = new Command("logs", "Show a service's log (PRISM_HOME/logs/NAME.log).") { service, follow, lines };
+        command.SetAction((parse, cancellation) => Run([parse.GetValue(service)!], (runner, selected) =>
+            runner.LogsAsync(selected[0], parse.GetValue(lines), parse.GetValue(follow), cancellation)));
         return command;
     }
 
@@ -92,7 +130,7 @@ public static class DevCommand
         return command;
     }
 
-    private static async Task<int> Run(
+    internal static async Task<int> Run(
         string[]? names, Func<DevRunner, IReadOnlyList<DevService>, Task<int>> action, bool warnDeprecated = false, Action? prepare = null)
     {
         try

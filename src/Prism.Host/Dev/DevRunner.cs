@@ -16,64 +16,91 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     /// module needs another to start (tokens and keys are fetched when first used), so the stack
     /// is healthy as soon as its slowest service is.
     /// </summary>
-    public async Task<int> UpAsync(IReadOnlyList<DevService> services, CancellationToken cancellation)
+    public async Task<int> UpAsync(IReadOnlyList<DevService> services, bool json, CancellationToken cancellation)
     {
         var timeout = DevSettings.UpTimeout.Duration(catalog.Configuration);
         var clock = Stopwatch.StartNew();
-        var outcomes = new List<Task<(bool Healthy, string Report)>>();
+        var outcomes = new List<Task<UpResult>>();
         foreach (var service in services)
         {
             if (_supervisor.RunningPid(service) is { } running && await service.IsHealthyAsync(_health, cancellation))
             {
-                outcomes.Add(Task.FromResult((true, $"✅ {service.Name,-10} already running  {service.Url}  (pid {running})")));
+                outcomes.Add(Task.FromResult(new UpResult(service, true, running, null, "already running", [])));
             }
             else if (_supervisor.RunningPid(service) is null && await service.IsHealthyAsync(_health, cancellation))
             {
-                outcomes.Add(Task.FromResult((false, $"❌ {service.Name,-10} {service.Url} is already answering, but not from a process dev up started: stop it or change the port")));
+                outcomes.Add(Task.FromResult(new UpResult(service, false, null, null,
+                    "is already answering, but not from a process dev up started: stop it or change the port", [])));
             }
             else
             {
-                var pid = _supervisor.RunningPid(service) ?? await StartAsync(service, cancellation);
+                var pid = _supervisor.RunningPid(service) ?? await StartAsync(service, json, cancellation);
                 outcomes.Add(AwaitHealthyAsync(service, pid, clock, timeout, cancellation));
             }
         }
 
         var results = await Task.WhenAll(outcomes);
-        foreach (var (_, report) in results)
+        var healthy = results.All(r => r.Healthy);
+        var exports = healthy && services.Any(s => s.StartsByDefault) ? Exports(services) : [];
+        if (json)
         {
-            await output.WriteLineAsync(report);
+            await DevJson.WriteAsync(output, new
+            {
+                healthy,
+                services = results.Select(r => new { name = r.Service.Name, healthy = r.Healthy, url = r.Service.Url, pid = r.Pid, seconds = r.Seconds, detail = r.Detail, log = _supervisor.LogFile(r.Service) }),
+                exports = exports.ToDictionary(e => e.Key, e => e.Value),
+            });
+            return healthy ? 0 : 1;
         }
 
-        var failed = results.Count(r => !r.Healthy);
-        if (failed == 0 && services.Any(s => s.StartsByDefault))
+        foreach (var result in results)
         {
-            await WriteWelcomeAsync(services);
+            await output.WriteLineAsync(result.Report(_supervisor.LogFile(result.Service)));
         }
 
-        return failed == 0 ? 0 : 1;
+        if (exports.Count > 0)
+        {
+            await WriteWelcomeAsync(exports);
+        }
+
+        return healthy ? 0 : 1;
     }
 
-    private async Task<(bool Healthy, string Report)> AwaitHealthyAsync(DevService service, int pid, Stopwatch clock, TimeSpan timeout, CancellationToken cancellation)
+    private async Task<UpResult> AwaitHealthyAsync(DevService service, int pid, Stopwatch clock, TimeSpan timeout, CancellationToken cancellation)
     {
         if (await _health.WaitHealthyAsync(service, () => ProcessSupervisor.IsAlive(pid), timeout, cancellation))
         {
             await service.AfterStartAsync(cancellation);
-            return (true, $"✅ {service.Name,-10} healthy in {clock.Elapsed.TotalSeconds:0.0}s  {service.Url}  (pid {pid})");
+            return new UpResult(service, true, pid, clock.Elapsed.TotalSeconds, "healthy", []);
         }
 
         var reason = ProcessSupervisor.IsAlive(pid) ? $"not healthy after {timeout.TotalSeconds:0}s" : "exited";
-        var lines = LastLines(_supervisor.LogFile(service), 15).Select(line => "   " + line);
-        return (false, string.Join(Environment.NewLine, [$"❌ {service.Name,-10} {reason}; last lines of {_supervisor.LogFile(service)}:", .. lines]));
+        return new UpResult(service, false, pid, null, reason, [.. LastLines(_supervisor.LogFile(service), 15)]);
     }
 
-    private async Task<int> StartAsync(DevService service, CancellationToken cancellation)
+    /// <summary>What dev up says about one service.</summary>
+    private sealed record UpResult(DevService Service, bool Healthy, int? Pid, double? Seconds, string Detail, IReadOnlyList<string> LogTail)
+    {
+        public string Report(string log) => (Healthy, Seconds) switch
+        {
+            (true, { } seconds) => $"✅ {Service.Name,-10} healthy in {seconds:0.0}s  {Service.Url}  (pid {Pid})",
+            (true, null) => $"✅ {Service.Name,-10} already running  {Service.Url}  (pid {Pid})",
+            _ when Pid is null => $"❌ {Service.Name,-10} {Service.Url} {Detail}",
+            _ => string.Join(Environment.NewLine, [$"❌ {Service.Name,-10} {Detail}; last lines of {log}:", .. LogTail.Select(line => "   " + line)]),
+        };
+    }
+
+    private async Task<int> StartAsync(DevService service, bool json, CancellationToken cancellation)
     {
         await service.PrepareAsync(home, cancellation);
         var pid = _supervisor.Start(service);
         foreach (var line in service.InsecureDefaults.Select(InsecureDefaultLine.For))
         {
             await File.AppendAllTextAsync(_supervisor.LogFile(service), line + Environment.NewLine, cancellation);
-            await output.WriteLineAsync(line);
+            if (!json)
+            {
+                await output.WriteLineAsync(line);
+            }
         }
 
         return pid;
@@ -99,44 +126,78 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
     /// Prints one line per service; exit code 0 only when every service dev up started is healthy
     /// (services nobody started are listed as not started; one that died is listed as down).
     /// </summary>
-    public async Task<int> StatusAsync(CancellationToken cancellation)
+    public async Task<int> StatusAsync(bool json, CancellationToken cancellation)
     {
-        var unhealthy = 0;
-        var urlWidth = catalog.Services.Max(s => s.Url.ToString().Length);
+        var rows = new List<StatusRow>();
         foreach (var service in catalog.Services)
         {
-            var url = service.Url.ToString().PadRight(urlWidth);
-            var wasStarted = _supervisor.WasStarted(service);
             var pid = _supervisor.RunningPid(service);
             var healthy = await service.IsHealthyAsync(_health, cancellation);
-            if (!healthy && !wasStarted)
-            {
-                await output.WriteLineAsync($"⚪ {service.Name,-10} {url} not started (bin/prism dev up {service.Name})");
-                continue;
-            }
-
-            unhealthy += healthy ? 0 : 1;
-            var uptime = pid is { } p && ProcessSupervisor.StartTime(p) is { } started
-                ? "up " + FormatUptime(DateTimeOffset.UtcNow - started)
-                : healthy ? "not started by dev up" : "down";
-            await output.WriteLineAsync($"{(healthy ? "✅" : "❌")} {service.Name,-10} {url} v{service.Version,-8} {uptime}");
+            var state = healthy ? (pid is null ? "running, not started by dev up" : "healthy")
+                : _supervisor.WasStarted(service) ? (pid is null ? "down" : "unhealthy")
+                : "not started";
+            var started = pid is { } p ? ProcessSupervisor.StartTime(p) : null;
+            rows.Add(new StatusRow(service, state, pid, started is { } since ? DateTimeOffset.UtcNow - since : null, _supervisor.LogFile(service)));
         }
 
-        return unhealthy == 0 ? 0 : 1;
+        var failing = rows.Count(r => r.State is "down" or "unhealthy");
+        if (json)
+        {
+            await DevJson.WriteAsync(output, new
+            {
+                healthy = failing == 0,
+                services = rows.Select(r => new
+                {
+                    name = r.Service.Name, state = r.State, url = r.Service.Url, version = r.Service.Version, pid = r.Pid,
+                    uptime_seconds = r.Uptime is { } up ? (long?)up.TotalSeconds : null, metrics = r.Service.MetricsUrl, log = r.Log,
+                }),
+            });
+            return failing == 0 ? 0 : 1;
+        }
+
+        var urlWidth = catalog.Services.Max(s => s.Url.ToString().Length);
+        foreach (var row in rows)
+        {
+            await output.WriteLineAsync(row.Line(urlWidth));
+        }
+
+        return failing == 0 ? 0 : 1;
     }
 
-    private async Task WriteWelcomeAsync(IReadOnlyList<DevService> services)
+    /// <summary>One service as dev status sees it.</summary>
+    private sealed record StatusRow(DevService Service, string State, int? Pid, TimeSpan? Uptime, string Log)
+    {
+        public string Line(int urlWidth)
+        {
+            var url = Service.Url.ToString().PadRight(urlWidth);
+            var metrics = Service.MetricsUrl is { } m ? $"  metrics {m}" : "";
+            return State switch
+            {
+                "not started" => $"⚪ {Service.Name,-10} {url} not started (bin/prism dev up {Service.Name})",
+                "healthy" => $"✅ {Service.Name,-10} {url} v{Service.Version,-8} up {FormatUptime(Uptime ?? TimeSpan.Zero)}{metrics}",
+                "running, not started by dev up" => $"✅ {Service.Name,-10} {url} v{Service.Version,-8} not started by dev up",
+                "down" => $"❌ {Service.Name,-10} {url} down: its process exited (see {Log}; bin/prism dev up {Service.Name} starts it again)",
+                _ => $"❌ {Service.Name,-10} {url} {State} (pid {Pid}; see {Log})",
+            };
+        }
+    }
+
+    /// <summary>What a shell needs to use the stack (<c>prism dev env</c> prints the same).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Exports(IReadOnlyList<DevService> services) =>
+        [.. services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services))
+            .Select(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT" && CoreSettings.TlsCertificate.IsSet(catalog.Configuration)
+                ? KeyValuePair.Create(e.Key, new UriBuilder(e.Value) { Scheme = Uri.UriSchemeHttps }.Uri.ToString().TrimEnd('/'))
+                : e)
+            .DistinctBy(e => e.Key)];
+
+    private async Task WriteWelcomeAsync(IReadOnlyList<KeyValuePair<string, string>> exports)
     {
         await output.WriteLineAsync();
         await output.WriteLineAsync("Prism is up. Developer identity: dev@local.prism / devpass (admin), test@local.prism / devpass (viewer)");
         await output.WriteLineAsync($"Logs: {home.LogsDirectory}    Stop: bin/prism dev down");
-        var exports = services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services))
-            .Select(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT" && CoreSettings.TlsCertificate.IsSet(catalog.Configuration)
-                ? KeyValuePair.Create(e.Key, new UriBuilder(e.Value) { Scheme = Uri.UriSchemeHttps }.Uri.ToString().TrimEnd('/'))
-                : e);
         await output.WriteLineAsync();
-        await output.WriteLineAsync("# paste into your shell:");
-        foreach (var (name, value) in exports.DistinctBy(e => e.Key))
+        await output.WriteLineAsync("# paste into your shell (or: eval \"$(bin/prism dev env)\"; or: bin/prism dev run -- <command>):");
+        foreach (var (name, value) in exports)
         {
             await output.WriteLineAsync($"export {name}={value}");
         }
@@ -167,6 +228,52 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
                 yield return KeyValuePair.Create(variable, new UriBuilder(running.Url) { Host = "localhost" }.Uri.ToString().TrimEnd('/'));
             }
         }
+    }
+
+    /// <summary>Prints the last <paramref name="lines"/> of the service's log; with <paramref name="follow"/>, what it writes next.</summary>
+    public async Task<int> LogsAsync(DevService service, int lines, bool follow, CancellationToken cancellation)
+    {
+        var file = _supervisor.LogFile(service);
+        if (!File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync($"prism dev: {service.Name} has no log yet ({file}); bin/prism dev up {service.Name} starts it");
+            return 1;
+        }
+
+        foreach (var line in LastLines(file, Math.Max(lines, 0)))
+        {
+            await output.WriteLineAsync(line);
+        }
+
+        if (!follow)
+        {
+            return 0;
+        }
+
+        await output.FlushAsync(cancellation);
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(0, SeekOrigin.End);
+        using var reader = new StreamReader(stream);
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
+            {
+                if (await reader.ReadLineAsync(cancellation) is { } line)
+                {
+                    await output.WriteLineAsync(line);
+                    await output.FlushAsync(cancellation);
+                }
+                else
+                {
+                    await Task.Delay(200, cancellation);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+
+        return 0;
     }
 
     private static string FormatUptime(TimeSpan span) => span.TotalHours >= 1

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Prism.Hosting.Modules;
 using Prism.Hosting.Posture;
 using Prism.Hosting.Settings;
+using Prism.Hosting.Telemetry;
 
 namespace Prism.Host.Dev;
 
@@ -44,6 +45,9 @@ public abstract class DevService
 
     /// <summary>Environment variables a developer's shell needs to use the service.</summary>
     public virtual IReadOnlyDictionary<string, string> ShellExports => new Dictionary<string, string>();
+
+    /// <summary>Where its Prometheus metrics are scraped, or null when it exposes none.</summary>
+    public virtual Uri? MetricsUrl => null;
 }
 
 /// <summary>A Prism module run as <c>prism serve --modules NAME</c>.</summary>
@@ -55,6 +59,12 @@ public sealed class ModuleDevService(
 
     /// <inheritdoc />
     public override string Name => module.Name;
+
+    /// <inheritdoc />
+    public override Uri? MetricsUrl =>
+        environment.TryGetValue(TelemetrySettings.MetricsPort.EnvironmentVariable, out var port) && port != "0"
+            ? new UriBuilder(BaseAddress) { Port = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), Path = "/metrics" }.Uri
+            : null;
 
     /// <inheritdoc />
     public override Uri Url => module.PublicUrl(BaseAddress);

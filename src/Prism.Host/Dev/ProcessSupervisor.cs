@@ -28,14 +28,9 @@ public sealed class ProcessSupervisor(PrismHome home)
         }
 
         // A pid can be reused by an unrelated process after a crash: trust it only when the command line matches.
+        // The file stays: the service was started and is down, until dev up starts it again or dev down forgets it.
         var cmdline = $"/proc/{pid}/cmdline";
-        if (File.Exists(cmdline) && File.ReadAllText(cmdline).Contains(service.CommandLineMarker, StringComparison.Ordinal))
-        {
-            return pid;
-        }
-
-        File.Delete(file);
-        return null;
+        return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains(service.CommandLineMarker, StringComparison.Ordinal) ? pid : null;
     }
 
     /// <summary>When the running process started, for uptime.</summary>
@@ -103,6 +98,7 @@ public sealed class ProcessSupervisor(PrismHome home)
     {
         if (RunningPid(service) is not { } pid)
         {
+            File.Delete(PidFile(service)); // a service that died is forgotten: status shows it not started
             return false;
         }
 
