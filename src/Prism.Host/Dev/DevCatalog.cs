@@ -30,10 +30,13 @@ public sealed class DevCatalog
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
         CoreSettings.Validate(configuration);
         var backends = new BackendCatalog(configuration, PrismHome.From(configuration));
+        var dashboard = AspireDashboardDevService.Executable();
         List<DevService> services =
         [
             .. DevBackendServices.From(backends),
-            .. ModuleCatalog.All.Select((m, index) => new ModuleDevService(m, m.ResolveListener(configuration), configuration, ModuleEnvironment(configuration, m, index))),
+            .. ModuleCatalog.All.Select((m, index) => dashboard is not null && m.Name == "telemetry"
+                ? new AspireDashboardDevService(dashboard, configuration, m.ShellExports(configuration))
+                : (DevService)new ModuleDevService(m, m.ResolveListener(configuration), configuration, ModuleEnvironment(configuration, m, index))),
         ];
         return new DevCatalog(configuration, services);
     }

@@ -136,6 +136,7 @@ public static class DevCommand
         try
         {
             prepare?.Invoke();
+            DevTls.ApplyIssuer();
             var catalog = DevCatalog.Load();
             if (warnDeprecated)
             {

@@ -184,7 +184,7 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
 
     /// <summary>What a shell needs to use the stack (<c>prism dev env</c> prints the same).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Exports(IReadOnlyList<DevService> services) =>
-        [.. services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(TlsExports(services))
+        [.. services.SelectMany(s => s.ShellExports).Append(KeyValuePair.Create("PRISM_LOCAL_DEV", "true")).Concat(ClientExports(services))
             .Select(e => e.Key == "OTEL_EXPORTER_OTLP_ENDPOINT" && CoreSettings.TlsCertificate.IsSet(catalog.Configuration)
                 ? KeyValuePair.Create(e.Key, new UriBuilder(e.Value) { Scheme = Uri.UriSchemeHttps }.Uri.ToString().TrimEnd('/'))
                 : e)
@@ -203,9 +203,17 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
         }
     }
 
-    /// <summary>With TLS, what prismctl needs: the https admin and proxy URLs and the CA to trust.</summary>
-    private IEnumerable<KeyValuePair<string, string>> TlsExports(IReadOnlyList<DevService> services)
+    /// <summary>What prismctl and clients need: the admin and proxy URLs, and with TLS the CA to trust.</summary>
+    private IEnumerable<KeyValuePair<string, string>> ClientExports(IReadOnlyList<DevService> services)
     {
+        foreach (var (service, variable) in new[] { ("admin", "PRISM_ADMIN_ENDPOINT"), ("proxy", "PRISM_PROXY_ENDPOINT") })
+        {
+            if (services.FirstOrDefault(s => s.Name == service) is { } running)
+            {
+                yield return KeyValuePair.Create(variable, new UriBuilder(running.Url) { Host = "localhost" }.Uri.ToString().TrimEnd('/'));
+            }
+        }
+
         if (!CoreSettings.TlsCertificate.IsSet(catalog.Configuration))
         {
             yield break;
@@ -218,14 +226,6 @@ public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter out
             {
                 // The OpenTelemetry SDK's own trust setting, for prismctl's trace export to the https receiver.
                 yield return KeyValuePair.Create("OTEL_EXPORTER_OTLP_CERTIFICATE", ca);
-            }
-        }
-
-        foreach (var (service, variable) in new[] { ("admin", "PRISM_ADMIN_ENDPOINT"), ("proxy", "PRISM_PROXY_ENDPOINT") })
-        {
-            if (services.FirstOrDefault(s => s.Name == service) is { } running)
-            {
-                yield return KeyValuePair.Create(variable, new UriBuilder(running.Url) { Host = "localhost" }.Uri.ToString().TrimEnd('/'));
             }
         }
     }

@@ -57,8 +57,21 @@ public static class DevTls
             SetUnlessGiven(name, value);
         }
 
+        ApplyIssuer(Uri.UriSchemeHttps);
+    }
+
+    /// <summary>
+    /// Points the identity module and every module validating tokens at the identity's own URL,
+    /// <c>scheme://localhost:PORT/dex</c>, unless the shell names an issuer: a second stack on other ports
+    /// is then one setting per port (PRISM_IDENTITY_PORT moves the issuer too).
+    /// </summary>
+    public static void ApplyIssuer(string scheme = "http")
+    {
         var configuration = new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build();
-        var issuer = string.Create(CultureInfo.InvariantCulture, $"https://localhost:{ModuleCatalog.All.First(m => m.Name == "identity").ResolveListener(configuration).Port}/dex");
+        var port = ModuleCatalog.All.First(m => m.Name == "identity").ResolveListener(configuration).Port;
+        var issuer = IdentitySettings.Issuer.Text(configuration) is { Length: > 0 } given
+            ? given
+            : string.Create(CultureInfo.InvariantCulture, $"{scheme}://localhost:{port}/dex");
         SetUnlessGiven(IdentitySettings.Issuer.EnvironmentVariable, issuer);
         SetUnlessGiven(SecuritySettings.Issuer.EnvironmentVariable, issuer);
     }
