@@ -21,12 +21,12 @@ public static class TlsSettings
     /// <summary>PEM bundle of extra CAs trusted for every outbound TLS connection.</summary>
     public static readonly Setting CaBundle = new(
         "PRISM_TLS_CA_FILE", "tls:ca_file", null,
-        "PEM file of CA certificate(s) trusted, besides the system's roots, by every outbound TLS connection: OIDC discovery and JWKS, the console's admin channel, health checks, Redis over TLS.");
+        "PEM file of CA certificate(s) trusted, besides the system's roots, by every outbound TLS connection: OIDC discovery and JWKS, the console's admin channel, health checks, Redis and NATS over TLS.");
 
     /// <summary>PEM certificate outbound connections present when the server asks for one.</summary>
     public static readonly Setting OutboundCertificate = new(
         "PRISM_TLS_CLIENT_CERT_FILE", "tls:client_cert_file", null,
-        "PEM client certificate that outbound connections (the console's admin channel, Redis over TLS) present when the server asks for one; needs PRISM_TLS_CLIENT_KEY_FILE.");
+        "PEM client certificate that outbound connections (the console's admin channel, Redis and NATS over TLS) present when the server asks for one; needs PRISM_TLS_CLIENT_KEY_FILE.");
 
     /// <summary>PEM private key of <see cref="OutboundCertificate"/>.</summary>
     public static readonly Setting OutboundKey = new(

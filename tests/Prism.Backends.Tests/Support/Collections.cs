@@ -22,3 +22,9 @@ public sealed class RedisTlsCollection : ICollectionFixture<RedisTlsFixture>
 {
     public const string Name = "redis over tls";
 }
+
+[CollectionDefinition(Name)]
+public sealed class NatsTlsCollection : ICollectionFixture<NatsTlsFixture>
+{
+    public const string Name = "nats over tls";
+}

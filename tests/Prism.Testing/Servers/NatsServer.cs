@@ -4,11 +4,14 @@ using Prism.Backends.LocalServers;
 
 namespace Prism.Testing.Servers;
 
-/// <summary>A throwaway nats-server with JetStream on a free loopback port; its store survives restarts.</summary>
-public sealed class NatsServer() : ServerProcess("nats")
+/// <summary>
+/// A throwaway nats-server with JetStream on a free loopback port; its store survives restarts. With
+/// <paramref name="tls"/> it requires TLS with that CA's server certificate and client certificates from the same CA.
+/// </summary>
+public sealed class NatsServer(TestCertificates? tls = null) : ServerProcess("nats")
 {
-    /// <summary>URL of this server.</summary>
-    public string Url => $"nats://127.0.0.1:{Port}";
+    /// <summary>URL of this server: <c>nats://</c>, or <c>tls://</c> in TLS mode.</summary>
+    public string Url => $"{(tls is null ? "nats" : "tls")}://127.0.0.1:{Port}";
 
     /// <summary>Starts a new server.</summary>
     public static async Task<NatsServer> StartNewAsync()
@@ -23,7 +26,8 @@ public sealed class NatsServer() : ServerProcess("nats")
 
     /// <inheritdoc />
     protected override IEnumerable<string> Arguments() =>
-        ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", Data.Path];
+        ["-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", Data.Path,
+         .. (tls is null ? [] : new[] { "--tlsverify", "--tlscert", tls.ServerCertificateFile, "--tlskey", tls.ServerKeyFile, "--tlscacert", tls.CaFile })];
 
     /// <inheritdoc />
     protected override async Task<bool> IsReadyAsync(CancellationToken cancellation)

@@ -58,3 +58,36 @@ public sealed class RedisTlsFixture : IAsyncLifetime
         Certificates.Dispose();
     }
 }
+
+/// <summary>
+/// One nats-server (JetStream) requiring TLS and client certificates from a CA made for the test
+/// (use with <c>ICollectionFixture</c> or <c>IClassFixture</c>).
+/// </summary>
+public sealed class NatsTlsFixture : IAsyncLifetime
+{
+    public NatsTlsFixture() => Server = new NatsServer(Certificates);
+
+    /// <summary>The CA, server and client certificates.</summary>
+    public TestCertificates Certificates { get; } = new();
+
+    /// <summary>The server.</summary>
+    public NatsServer Server { get; }
+
+    /// <summary>Settings for a Prism process that trusts the CA and presents the client certificate.</summary>
+    public Dictionary<string, string?> ClientSettings() => new()
+    {
+        ["tls:ca_file"] = Certificates.CaFile,
+        ["tls:client_cert_file"] = Certificates.ClientCertificateFile,
+        ["tls:client_key_file"] = Certificates.ClientKeyFile,
+    };
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Server.StartAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Certificates.Dispose();
+    }
+}

@@ -52,7 +52,21 @@ public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
             Url = url,
             Name = "prism",
             ConnectTimeout = context.ConnectTimeout,
+            TlsOpts = TlsOptions(context.Tls),
         }));
+
+        /// <summary>tls:// (or a server that offers TLS): trust PRISM_TLS_CA_FILE and present PRISM_TLS_CLIENT_CERT_FILE when asked.</summary>
+        private static NatsTlsOpts TlsOptions(Hosting.Tls.OutboundTls tls) =>
+            tls.ExtraRoots is null && tls.ClientCertificate is null
+                ? NatsTlsOpts.Default
+                : new NatsTlsOpts
+                {
+                    ConfigureClientAuthentication = options =>
+                    {
+                        tls.Apply(options);
+                        return ValueTask.CompletedTask;
+                    },
+                };
 
         public override async Task PingAsync(CancellationToken cancellation) => await _nats.Value.PingAsync(cancellation);
 
