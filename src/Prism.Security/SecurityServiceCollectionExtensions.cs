@@ -44,6 +44,7 @@ public static class SecurityServiceCollectionExtensions
         services.TryAddSingleton<ValidatedTokenCache>();
         services.TryAddSingleton<TokenRevocations>();
         services.TryAddSingleton<RevocationPoller>();
+        services.TryAddSingleton<TokenIntrospection>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RevocationHostedService>());
         services.TryAddSingleton<OidcTokenValidator>();
         services.TryAddSingleton<AuthDisabledTokenValidator>();

@@ -68,11 +68,23 @@ public static class SecuritySettings
     public static readonly Setting RevocationGrace = new("PRISM_AUTH_REVOCATION_GRACE", "security:revocation_grace", "2m",
         "When Prism's identity provider publishes a revocation feed and it could not be read for this long, every token is refused (fail closed) until it can.");
 
+    /// <summary>Client id Prism introspects a foreign provider's tokens with.</summary>
+    public static readonly Setting IntrospectionClientId = new("PRISM_OIDC_INTROSPECTION_CLIENT_ID", "security:oidc_introspection_client_id", null,
+        "Client id for RFC 7662 introspection at a foreign provider that names an introspection_endpoint in discovery: each token is then checked there (answer cached PRISM_OIDC_INTROSPECTION_CACHE), so revocation at that provider bites. Default: none (tokens of a foreign provider live until exp).");
+
+    /// <summary>Secret of the introspection client.</summary>
+    public static readonly Setting IntrospectionClientSecret = new("PRISM_OIDC_INTROSPECTION_CLIENT_SECRET", "security:oidc_introspection_client_secret", null,
+        "Secret of PRISM_OIDC_INTROSPECTION_CLIENT_ID (HTTP Basic). Never logged.");
+
+    /// <summary>How long an introspection answer is reused.</summary>
+    public static readonly Setting IntrospectionCache = new("PRISM_OIDC_INTROSPECTION_CACHE", "security:oidc_introspection_cache", "4s",
+        "How long an introspection answer for a token is reused before the provider is asked again.");
+
     /// <summary>Every security setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
         AuthDisabled, Issuer, Audiences, JwksRefreshInterval, JwksRefetchInterval, ClockSkew, MaxTokenBytes,
         TokenCacheTtl, TokenCacheSize, AdminGroups, OperatorGroups, ViewerGroups, ClientGroups,
-        RevocationPollInterval, RevocationGrace,
+        RevocationPollInterval, RevocationGrace, IntrospectionClientId, IntrospectionClientSecret, IntrospectionCache,
     ];
 }

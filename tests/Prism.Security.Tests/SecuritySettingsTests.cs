@@ -18,7 +18,7 @@ public sealed class SecuritySettingsTests
     [Fact]
     public void EverySetting_IsListed_WithAUniqueSecurityKeyAndVariable()
     {
-        Assert.Equal(15, SecuritySettings.All.Count);
+        Assert.Equal(18, SecuritySettings.All.Count);
         Assert.All(SecuritySettings.All, s => Assert.StartsWith("security:", s.Key, StringComparison.Ordinal));
         Assert.All(SecuritySettings.All, s => Assert.StartsWith("PRISM_", s.EnvironmentVariable, StringComparison.Ordinal));
         Assert.Equal(SecuritySettings.All.Count, SecuritySettings.All.Select(s => s.Key).Distinct().Count());

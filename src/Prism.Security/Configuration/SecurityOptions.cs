@@ -48,6 +48,15 @@ public sealed class SecurityOptions
     /// <summary>See <see cref="SecuritySettings.RevocationPollInterval"/>.</summary>
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>See <see cref="SecuritySettings.IntrospectionClientId"/>.</summary>
+    public string? IntrospectionClientId { get; set; }
+
+    /// <summary>See <see cref="SecuritySettings.IntrospectionClientSecret"/>.</summary>
+    public string? IntrospectionClientSecret { get; set; }
+
+    /// <summary>See <see cref="SecuritySettings.IntrospectionCache"/>.</summary>
+    public TimeSpan IntrospectionCache { get; set; } = TimeSpan.FromSeconds(4);
+
     /// <summary>See <see cref="SecuritySettings.RevocationGrace"/>.</summary>
     public TimeSpan RevocationGrace { get; set; } = TimeSpan.FromMinutes(2);
 

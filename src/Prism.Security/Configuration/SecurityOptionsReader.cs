@@ -30,6 +30,9 @@ public static class SecurityOptionsReader
         Apply(options, () => options.ClientGroups = SecuritySettings.ClientGroups.KeyedLists(configuration));
         Apply(options, () => options.RevocationPollInterval = SecuritySettings.RevocationPollInterval.Duration(configuration));
         Apply(options, () => options.RevocationGrace = SecuritySettings.RevocationGrace.Duration(configuration));
+        options.IntrospectionClientId = SecuritySettings.IntrospectionClientId.Text(configuration) is { Length: > 0 } client ? client : null;
+        options.IntrospectionClientSecret = SecuritySettings.IntrospectionClientSecret.Text(configuration) is { Length: > 0 } secret ? secret : null;
+        Apply(options, () => options.IntrospectionCache = SecuritySettings.IntrospectionCache.Duration(configuration, allowZero: true));
     }
 
     private static void Apply(SecurityOptions options, Action read)

@@ -24,6 +24,11 @@ public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
             errors.Add($"{SecuritySettings.JwksRefreshInterval.Display} must be at least 1m.");
         }
 
+        if (options.IntrospectionClientId is not null && options.IntrospectionClientSecret is null)
+        {
+            errors.Add($"{SecuritySettings.IntrospectionClientSecret.Display} must be set when {SecuritySettings.IntrospectionClientId.Display} is.");
+        }
+
         if (options.ClockSkew > TimeSpan.FromMinutes(10))
         {
             errors.Add($"{SecuritySettings.ClockSkew.Display} must be at most 10m.");

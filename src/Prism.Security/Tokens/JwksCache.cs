@@ -55,7 +55,8 @@ public sealed class JwksCache : IDisposable
     /// <param name="Keys">Asymmetric signing keys of the issuer.</param>
     /// <param name="FetchedAt">When they were fetched.</param>
     /// <param name="RevocationFeed">The discovery document's <c>prism_revocation_feed_endpoint</c> (Prism's own provider), else null.</param>
-    public sealed record KeySet(IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt, Uri? RevocationFeed = null);
+    /// <param name="IntrospectionEndpoint">The discovery document's <c>introspection_endpoint</c> (RFC 8414), else null.</param>
+    public sealed record KeySet(IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt, Uri? RevocationFeed = null, Uri? IntrospectionEndpoint = null);
 
     /// <summary>The cached keys (fetching them the first time); starts a background refresh when they are old.</summary>
     /// <exception cref="TokenRejectedException">The issuer was never reachable (<see cref="TokenRejections.IdentityProviderUnreachable"/>).</exception>
@@ -178,7 +179,8 @@ public sealed class JwksCache : IDisposable
             var keys = configuration.SigningKeys.Where(IsAsymmetric).ToList();
             var feed = configuration.AdditionalData.TryGetValue(Revocation.RevocationPoller.DiscoveryName, out var value)
                 && Uri.TryCreate(value?.ToString(), UriKind.Absolute, out var address) ? address : null;
-            var set = new KeySet(keys, _time.GetUtcNow(), feed);
+            var introspection = Uri.TryCreate(configuration.IntrospectionEndpoint, UriKind.Absolute, out var endpoint) ? endpoint : null;
+            var set = new KeySet(keys, _time.GetUtcNow(), feed, introspection);
             _current = set;
             _metrics.KeyFetch(reason, succeeded: true);
             SecurityLog.KeysRefreshed(_logger, _options.DiscoveryAddress, keys.Count, reason);

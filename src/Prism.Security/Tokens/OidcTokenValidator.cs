@@ -28,6 +28,7 @@ public sealed class OidcTokenValidator : ITokenValidator
     private readonly RolePolicy _roles;
     private readonly TokenRevocations _revocations;
     private readonly RevocationPoller _revocationPoller;
+    private readonly TokenIntrospection _introspection;
     private readonly TimeProvider _time;
     private readonly SecurityMetrics _metrics;
     private readonly ILogger<OidcTokenValidator> _logger;
@@ -36,9 +37,10 @@ public sealed class OidcTokenValidator : ITokenValidator
     /// <summary>Creates the validator.</summary>
     public OidcTokenValidator(
         IOptions<SecurityOptions> options, JwksCache keys, ValidatedTokenCache cache, RolePolicy roles,
-        TokenRevocations revocations, RevocationPoller revocationPoller,
+        TokenRevocations revocations, RevocationPoller revocationPoller, TokenIntrospection introspection,
         TimeProvider time, SecurityMetrics metrics, ILogger<OidcTokenValidator> logger)
     {
+        _introspection = introspection;
         _revocations = revocations;
         _revocationPoller = revocationPoller;
         ArgumentNullException.ThrowIfNull(options);
@@ -72,6 +74,7 @@ public sealed class OidcTokenValidator : ITokenValidator
             {
                 // A cached token may have been revoked since: the revocation state is checked on every call.
                 _revocations.Check(cached);
+                await _introspection.CheckAsync(token, cancellationToken).ConfigureAwait(false);
                 _metrics.Validation("cached");
                 return cached;
             }
@@ -80,6 +83,7 @@ public sealed class OidcTokenValidator : ITokenValidator
             var principal = await ValidateUncachedAsync(token, cancellationToken).ConfigureAwait(false);
             await _revocationPoller.EnsureFirstPollAsync(cancellationToken).ConfigureAwait(false);
             _revocations.Check(principal);
+            await _introspection.CheckAsync(token, cancellationToken).ConfigureAwait(false);
             _cache.Add(token, principal);
             _metrics.Validation("accepted");
             return principal;

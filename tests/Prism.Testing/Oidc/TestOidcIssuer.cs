@@ -161,6 +161,7 @@ public sealed partial class TestOidcIssuer : IAsyncDisposable
         app.MapGet(RealmPath + "/.well-known/openid-configuration", Discovery);
         app.MapGet(RealmPath + "/jwks", Jwks);
         app.MapPost(RealmPath + TokenPath, IssueTokenAsync);
+        app.MapPost(RealmPath + IntrospectionPath, (Delegate)IntrospectAsync);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
         _app = app;
@@ -218,6 +219,7 @@ public sealed partial class TestOidcIssuer : IAsyncDisposable
             ["jwks_uri"] = Issuer + "/jwks",
             ["authorization_endpoint"] = Issuer + "/protocol/openid-connect/auth",
             ["token_endpoint"] = Issuer + TokenPath,
+            ["introspection_endpoint"] = Issuer + IntrospectionPath,
             ["grant_types_supported"] = new JsonArray("client_credentials"),
             ["response_types_supported"] = new JsonArray("code"),
             ["subject_types_supported"] = new JsonArray("public"),
