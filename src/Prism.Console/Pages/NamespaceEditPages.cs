@@ -110,7 +110,8 @@ internal static class NamespaceEditPages
         var slots = ns.Slots.SelectMany(p => p.Value.Bindings.Select(b => new KeyValuePair<string, string>($"{p.Key}.{b.Key}", b.Value)));
         var queue = ns.Queue ?? new QueueSettings();
         string Optional(bool has, long value) => has ? value.ToString(CultureInfo.InvariantCulture) : "";
-        var meta = ns.Version > 0
+        // A refused draft carries no who/when: only a namespace as stored shows them.
+        var meta = ns.CreatedAt is not null
             ? $"<p class=\"muted\" data-version=\"{ns.Version}\">Version {ns.Version}, created by {E(ns.CreatedBy)}, last updated by {E(ns.UpdatedBy)} at {Time(ns.UpdatedAt ?? ns.CreatedAt)} UTC. <a href=\"/namespaces/{U(ns.Name)}/edit\">Reload</a></p>"
             : "";
         return "<section id=\"namespace-edit\">" + message + meta
