@@ -49,10 +49,15 @@ public static partial class ConsoleEndpoints
         var pages = app.MapGroup("").RequireAuthorization().DisableAntiforgery();
         pages.AddEndpointFilter(GuardAsync);
         SessionEndpoints.Map(app, pages);
+        HomePages.Map(pages);
         NamespacePages.Map(pages);
+        NamespaceEditPages.Map(pages);
         SessionPages.Map(pages);
         BackendPages.Map(pages);
+        ConfigPages.Map(pages);
+        QueuePages.Map(pages);
         MaintenancePages.Map(pages);
+        DrainPages.Map(pages);
         AuditPages.Map(pages);
         return app;
     }

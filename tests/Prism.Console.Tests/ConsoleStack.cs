@@ -94,7 +94,7 @@ public class ConsoleStack : IAsyncLifetime
             ["admin:rate_limit_per_minute"] = "100000",
             ["security:oidc_issuer"] = Issuer,
             ["backends:redis:url"] = "127.0.0.1:" + FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["backends:health_timeout"] = "500ms",
+            ["backends:health_timeout"] = "3s",
         });
         _apps.Add(admin);
         Store = admin.Services.GetRequiredService<Prism.ControlStore.IControlStore>();

@@ -82,6 +82,7 @@ internal static class NamespacePages
             html.Append(CultureInfo.InvariantCulture, $"<tr data-namespace=\"{E(ns.Name)}\"><td><strong>{E(ns.Name)}</strong></td><td>{E(ns.Description)}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(string.Join(", ", ns.Patterns))}</td><td>{E(backends)}</td><td>{E(string.Join(", ", ns.AccessGroups))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{ns.Version}</td><td>{E(ns.CreatedBy)}</td><td class=\"mono\">{Time(ns.UpdatedAt ?? ns.CreatedAt)}</td><td>")
+                .Append(CultureInfo.InvariantCulture, $"<a href=\"/namespaces/{U(ns.Name)}/edit\">Edit</a> ")
                 .Append(Form(page, $"/namespaces/{U(ns.Name)}/delete", "#namespaces-panel",
                     $"<input type=\"hidden\" name=\"version\" value=\"{ns.Version}\"><button type=\"submit\">Delete</button>",
                     confirm: $"Delete namespace {ns.Name}?", cssClass: "inline"))

@@ -6,13 +6,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Prism.WebConsole.Pages;
 
-/// <summary>The home redirect, sign-out and the page after it.</summary>
+/// <summary>Sign-out and the page after it.</summary>
 internal static class SessionEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints, RouteGroupBuilder pages)
     {
-        pages.MapGet("/", () => Results.Redirect("/namespaces"));
-
         // A form post with the antiforgery token (checked by the group's filter), so another site cannot sign people out.
         pages.MapPost("/signout", async (HttpContext http) =>
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Prism.Identity.Accounts;
@@ -18,7 +19,7 @@ internal static class AuthorizeEndpoint
 {
     public static async Task<IResult> HandleAsync(
         HttpContext context, AccountAuthenticator accounts, StaticPasswordDirectory directory, TokenPrincipals principals,
-        ApprovalTickets tickets, DexConfig config, IOpenIddictApplicationManager applications)
+        ApprovalTickets tickets, DexConfig config, IOpenIddictApplicationManager applications, IConfiguration configuration)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var clientId = request.ClientId!;
@@ -43,11 +44,12 @@ internal static class AuthorizeEndpoint
 
         var application = await applications.FindByClientIdAsync(clientId, context.RequestAborted);
         var clientName = application is null ? clientId : await applications.GetDisplayNameAsync(application, context.RequestAborted) ?? clientId;
-        var email = (string?)request[FormFields.Email];
+        var (email, password) = DeveloperSignIn.Credentials(configuration, directory,
+            (string?)request[DeveloperSignIn.Field], (string?)request[FormFields.Email], (string?)request[FormFields.Password]);
         string? error = null;
         if (HttpMethods.IsPost(context.Request.Method) && email is not null)
         {
-            var result = accounts.SignIn(email, (string?)request[FormFields.Password], ClientAddress.Of(context));
+            var result = accounts.SignIn(email, password, ClientAddress.Of(context));
             if (result.User is { } user)
             {
                 if (config.SkipApprovalScreen)
@@ -67,7 +69,7 @@ internal static class AuthorizeEndpoint
         return PageRenderer.Page(context, "Sign in",
             $"<p class=\"muted\">{PageRenderer.Encode(clientName)} asks you to sign in.</p>{PageRenderer.Error(error)}" +
             $"<form method=\"post\" action=\"{IdentityEndpoints.Authorize}\">{OriginalParameters(request)}{PageRenderer.Credentials(email)}" +
-            "<button type=\"submit\">Sign in</button></form>",
+            $"<button type=\"submit\">Sign in</button>{DeveloperSignIn.Button(configuration, directory)}</form>",
             error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
     }
 
