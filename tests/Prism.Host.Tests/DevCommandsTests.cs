@@ -54,4 +54,26 @@ public sealed class DevCommandsTests
         Assert.Equal(prism.Issuer, run.StandardOutput.Trim());
         Assert.Equal(127, (await prism.RunAsync("dev", "run", "--", "no-such-program-" + Guid.NewGuid().ToString("N"))).ExitCode);
     }
+
+    [Fact]
+    public async Task Reset_AsksForYes_ThenStopsEverythingAndDeletesTheData_KeepingConfig()
+    {
+        using var prism = new PrismCli();
+        Assert.Equal(0, (await prism.RunAsync("dev", "up", "identity")).ExitCode);
+        var data = Path.Combine(prism.Home, "data");
+        Assert.True(Directory.Exists(Path.Combine(data, "identity")));
+        await File.WriteAllTextAsync(Path.Combine(prism.Home, "config.yaml"), "# kept\n");
+
+        var unconfirmed = await prism.RunAsync("dev", "reset");
+        Assert.Equal(2, unconfirmed.ExitCode);
+        Assert.Contains("--yes", unconfirmed.StandardError, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(data, "identity")));
+
+        var reset = await prism.RunAsync("dev", "reset", "--yes");
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Contains("stopped identity", reset.StandardOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
+        Assert.True(File.Exists(Path.Combine(prism.Home, "config.yaml")));
+        Assert.Equal(0, (await prism.RunAsync("dev", "status")).ExitCode);
+    }
 }

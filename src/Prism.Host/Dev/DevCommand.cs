@@ -18,6 +18,7 @@ public static class DevCommand
         dev.Subcommands.Add(Logs());
         dev.Subcommands.Add(DevShell.EnvCommand());
         dev.Subcommands.Add(DevShell.RunCommand());
+        dev.Subcommands.Add(DevReset.Create());
         dev.Subcommands.Add(Certs());
         return dev;
     }

@@ -9,6 +9,9 @@ namespace Prism.Host.Dev;
 public sealed class DevRunner(DevCatalog catalog, PrismHome home, TextWriter output) : IDisposable
 {
     private readonly ProcessSupervisor _supervisor = new(home);
+
+    /// <summary>The PRISM_HOME this runner works in.</summary>
+    public PrismHome Home => home;
     private readonly HealthChecker _health = new(OutboundTls.From(catalog.Configuration));
 
     /// <summary>
