@@ -48,32 +48,70 @@ public sealed class PrismPubSubClient
     }
 
     /// <summary>
-    /// Messages published on <paramref name="topic"/> from now on, until <paramref name="cancellation"/>
-    /// (or the proxy ends the stream with a status, thrown as <see cref="RpcException"/>).
+    /// Subscribes to <paramref name="topic"/>; when this returns the subscription is live, so
+    /// everything published from then on is delivered. Dispose the subscription to end it.
     /// </summary>
-    public async IAsyncEnumerable<Message> SubscribeAsync(string topic, string? subscriberId = null, [EnumeratorCancellation] CancellationToken cancellation = default)
+    public async Task<PubSubSubscription> SubscribeAsync(string topic, string? subscriberId = null, CancellationToken cancellation = default)
     {
         var (options, span) = await _connection.StreamAsync(Service, "Subscribe", _namespace, cancellation);
-        using (span)
+        var call = _client.Subscribe(new SubscribeRequest { Topic = topic, SubscriberId = subscriberId ?? "" }, options);
+        try
         {
-            using var call = _client.Subscribe(new SubscribeRequest { Topic = topic, SubscriberId = subscriberId ?? "" }, options);
-            while (await Next(call.ResponseStream, span, cancellation))
-            {
-                yield return call.ResponseStream.Current;
-            }
+            // The proxy sends the response headers once the backend subscription exists.
+            await call.ResponseHeadersAsync;
+            return new PubSubSubscription(call, span);
+        }
+        catch (RpcException e)
+        {
+            call.Dispose();
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.StatusCode.ToString());
+            span?.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A live subscription: read its messages with <see cref="ReadAllAsync"/>, dispose it to unsubscribe.</summary>
+public sealed class PubSubSubscription : IDisposable
+{
+    private readonly AsyncServerStreamingCall<Message> _call;
+    private readonly System.Diagnostics.Activity? _span;
+
+    internal PubSubSubscription(AsyncServerStreamingCall<Message> call, System.Diagnostics.Activity? span)
+    {
+        _call = call;
+        _span = span;
+    }
+
+    /// <summary>
+    /// Messages as they arrive, until <paramref name="cancellation"/> or the proxy ends the stream
+    /// (with a status, thrown as <see cref="RpcException"/>).
+    /// </summary>
+    public async IAsyncEnumerable<Message> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        while (await NextAsync(cancellation))
+        {
+            yield return _call.ResponseStream.Current;
         }
     }
 
-    private static async Task<bool> Next(IAsyncStreamReader<Message> stream, System.Diagnostics.Activity? span, CancellationToken cancellation)
+    private async Task<bool> NextAsync(CancellationToken cancellation)
     {
         try
         {
-            return await stream.MoveNext(cancellation);
+            return await _call.ResponseStream.MoveNext(cancellation);
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.StatusCode.ToString());
+            _span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.StatusCode.ToString());
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _call.Dispose();
+        _span?.Dispose();
     }
 }
