@@ -30,14 +30,14 @@ public static class CliTelemetry
             // The OTLP exporter reads the standard OTEL_* variables itself; disposing flushes the spans.
             return Sdk.CreateTracerProviderBuilder()
                 .ConfigureResource(resource => resource.AddService("prism-cli", serviceVersion: typeof(CliTelemetry).Assembly.GetName().Version?.ToString(3)))
-                .AddSource(SourceName)
+                .AddSource(SourceName, Prism.Client.PrismClientTelemetry.SourceName)
                 .AddOtlpExporter()
                 .Build();
         }
 
         var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == SourceName,
+            ShouldListenTo = source => source.Name is SourceName or Prism.Client.PrismClientTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);

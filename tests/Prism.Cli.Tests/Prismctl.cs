@@ -24,6 +24,7 @@ public sealed class Prismctl : IDisposable
             ["PRISM_CLIENT_SECRET"] = null,
             ["PRISM_OIDC_CLIENT_ID"] = null,
             ["PRISM_PROXY_ENDPOINT"] = null,
+            ["PRISM_NAMESPACE"] = null,
             ["DISPLAY"] = null,
             ["WAYLAND_DISPLAY"] = null,
             ["NO_COLOR"] = null,

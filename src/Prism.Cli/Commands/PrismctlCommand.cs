@@ -24,7 +24,9 @@ public static class PrismctlCommand
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(SessionCommands.Create());
         root.Subcommands.Add(BackendCommands.Create());
-        root.Subcommands.Add(QueueCommands.Create());
+        root.Subcommands.Add(QueueDataCommands.AddTo(QueueCommands.Create()));
+        root.Subcommands.Add(KeyValueCommands.Create());
+        root.Subcommands.Add(PubSubCommands.Create());
         foreach (var command in OperationsCommands.Create())
         {
             root.Subcommands.Add(command);
