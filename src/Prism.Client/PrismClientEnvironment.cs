@@ -29,6 +29,15 @@ public static class PrismClientEnvironment
     /// <summary>Local-dev login on/off.</summary>
     public const string LocalDev = "PRISM_LOCAL_DEV";
 
+    /// <summary>PEM CA bundle trusted besides the system's roots.</summary>
+    public const string CaFile = "PRISM_TLS_CA_FILE";
+
+    /// <summary>PEM client certificate (mTLS).</summary>
+    public const string ClientCertificateFile = "PRISM_TLS_CLIENT_CERT_FILE";
+
+    /// <summary>PEM key of the client certificate.</summary>
+    public const string ClientKeyFile = "PRISM_TLS_CLIENT_KEY_FILE";
+
     /// <summary>
     /// Fills every unset option from its environment variable (<paramref name="environment"/>
     /// defaults to the process environment).
@@ -62,6 +71,9 @@ public static class PrismClientEnvironment
             options.ClientSecret = secret;
         }
 
+        options.CaFile ??= Env(CaFile);
+        options.ClientCertificateFile ??= Env(ClientCertificateFile);
+        options.ClientKeyFile ??= Env(ClientKeyFile);
         if (!options.LocalDev && Env(LocalDev) is { } localDev)
         {
             options.LocalDev = localDev.ToLower(CultureInfo.InvariantCulture) is "true" or "1" or "yes";

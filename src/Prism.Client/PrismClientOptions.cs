@@ -58,8 +58,35 @@ public sealed class PrismClientOptions
     /// <summary>Largest message received (default 32 MiB).</summary>
     public int MaxReceiveMessageSize { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>Makes the HTTP handler of the gRPC channel and of token requests (TLS trust, client certificates, proxies); default a <see cref="SocketsHttpHandler"/>.</summary>
+    /// <summary>PEM CA bundle trusted besides the system's roots (a private or local CA).</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>PEM client certificate presented when the proxy or issuer asks for one (mTLS), with <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; set; }
+
+    /// <summary>
+    /// Makes the HTTP handler of the gRPC channel and of token requests (proxies, custom trust); default one with
+    /// the trust and client certificate of <see cref="CaFile"/>, <see cref="ClientCertificateFile"/> and <see cref="ClientKeyFile"/>.
+    /// </summary>
     public Func<HttpMessageHandler>? CreateHttpHandler { get; set; }
+
+    /// <summary>The handler factory in force: <see cref="CreateHttpHandler"/>, else one from the TLS files.</summary>
+    /// <exception cref="PrismTlsException">A TLS file cannot be used.</exception>
+    internal Func<HttpMessageHandler> HttpHandlerFactory()
+    {
+        if (CreateHttpHandler is { } custom)
+        {
+            return custom;
+        }
+
+        var tls = CaFile is null && ClientCertificateFile is null && ClientKeyFile is null
+            ? PrismTls.SystemDefault
+            : PrismTls.Load(CaFile, ClientCertificateFile, ClientKeyFile);
+        return tls.CreateHandler;
+    }
 
     /// <summary>A token source of your own; overrides every other token setting.</summary>
     public ITokenSource? TokenSource { get; set; }

@@ -24,13 +24,14 @@ public sealed class PrismConnection : IDisposable
         _options = options;
         Endpoint = options.Endpoint!;
         Namespace = options.Namespace;
+        var handlers = options.HttpHandlerFactory();
         Channel = GrpcChannel.ForAddress(Endpoint, new GrpcChannelOptions
         {
-            HttpHandler = options.CreateHttpHandler?.Invoke() ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            HttpHandler = handlers(),
             DisposeHttpClient = true,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
         });
-        (Tokens, _tokenHttp) = CreateTokenSource(options);
+        (Tokens, _tokenHttp) = CreateTokenSource(options, handlers);
     }
 
     /// <summary>The proxy endpoint.</summary>
@@ -142,7 +143,7 @@ public sealed class PrismConnection : IDisposable
         return new CallOptions(headers, timeout is { } t ? DateTime.UtcNow + t : null, cancellation);
     }
 
-    private static (ITokenSource?, HttpClient?) CreateTokenSource(PrismClientOptions options)
+    private static (ITokenSource?, HttpClient?) CreateTokenSource(PrismClientOptions options, Func<HttpMessageHandler> handlers)
     {
         if (options.TokenSource is not null)
         {
@@ -164,7 +165,7 @@ public sealed class PrismConnection : IDisposable
             return (null, null);
         }
 
-        var http = new HttpClient(options.CreateHttpHandler?.Invoke() ?? new SocketsHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(handlers(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
         ITokenSource source = options.ClientId is not null
             ? OidcTokenSource.ClientCredentials(http, options.Issuer, options.ClientId, options.ClientSecret!, options.Scope)
             : OidcTokenSource.LocalDev(http, options.Issuer, options.LocalDevClientId, options.LocalDevUser, options.LocalDevPassword);

@@ -7,6 +7,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Prism.Admin;
+using Prism.Client;
 using Prism.Hosting.Tls;
 using Prism.Identity;
 using Prism.Proxy;
@@ -174,6 +175,35 @@ public sealed class MutualTlsTests(MutualTlsServers servers) : IClassFixture<Mut
 
         var list = await CliRunner.RunAsync(Prismctl.Assembly, ["namespace", "list"], environment, TimeSpan.FromSeconds(60));
         Assert.True(list.ExitCode == 0, list.ToString());
+    }
+
+    [Fact]
+    public async Task PrismClient_PresentsTheConfiguredCertificate_AndWithoutItIsRefused()
+    {
+        PrismClientOptions Options(bool withCertificate) => new()
+        {
+            Endpoint = servers.Proxy,
+            Namespace = "no-such-namespace",
+            Issuer = new Uri(servers.Issuer),
+            LocalDev = true,
+            MaxAttempts = 1,
+            CaFile = servers.Certificates.CaFile,
+            ClientCertificateFile = withCertificate ? servers.Certificates.ClientCertificateFile : null,
+            ClientKeyFile = withCertificate ? servers.Certificates.ClientKeyFile : null,
+        };
+
+        // Through the handshake and the token check, to the namespace lookup: the proxy served the call.
+        using (var connection = new PrismConnection(Options(withCertificate: true)))
+        {
+            var served = await Assert.ThrowsAsync<RpcException>(() => new PrismKeyValueClient(connection).GetAsync("k"));
+            Assert.Equal(StatusCode.NotFound, served.StatusCode);
+        }
+
+        using (var connection = new PrismConnection(Options(withCertificate: false)))
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(() => new PrismKeyValueClient(connection).GetAsync("k"));
+            Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
+        }
     }
 
     [Fact]

@@ -1,8 +1,8 @@
+using Prism.Client;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Prism.Admin.V1;
 using Prism.Cli.Auth;
-using Prism.Cli.Config;
 
 namespace Prism.Cli.Commands;
 
@@ -11,7 +11,7 @@ namespace Prism.Cli.Commands;
 /// <c>traceparent</c>. A call answered UNAUTHENTICATED while using a cached token is retried once
 /// after refreshing (or logging in again).
 /// </summary>
-public sealed class AdminConnection(Uri endpoint, Credentials credentials, CliTls tls) : IDisposable
+public sealed class AdminConnection(Uri endpoint, Credentials credentials, PrismTls tls) : IDisposable
 {
     /// <summary>Deadline of one unary call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);

@@ -1,3 +1,4 @@
+using Prism.Client;
 using System.CommandLine;
 using Prism.Cli.Auth;
 using Prism.Cli.Config;
@@ -36,7 +37,7 @@ public sealed class CommandContext : IDisposable
     public ResultWriter Output { get; }
 
     /// <summary>Trust and client certificate of every connection.</summary>
-    public CliTls Tls { get; }
+    public PrismTls Tls { get; }
 
     /// <summary>HTTP client for the identity provider and health checks.</summary>
     public HttpClient Http { get; }

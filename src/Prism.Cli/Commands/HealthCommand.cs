@@ -1,3 +1,4 @@
+using Prism.Client;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -5,7 +6,6 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using Prism.Cli.Config;
 using Spectre.Console;
 
 namespace Prism.Cli.Commands;
@@ -79,7 +79,7 @@ public static class HealthCommand
         }
     }
 
-    private static async Task<Check> GrpcAsync(string name, Uri endpoint, CliTls tls, CancellationToken cancellation)
+    private static async Task<Check> GrpcAsync(string name, Uri endpoint, PrismTls tls, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var shown = endpoint.ToString().TrimEnd('/');

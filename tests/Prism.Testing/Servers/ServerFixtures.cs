@@ -30,48 +30,29 @@ public sealed class NatsFixture : IAsyncLifetime
 /// One redis-server listening only on TLS (<c>--tls-port</c>) with certificates made for the test, refusing clients
 /// without a client certificate from the same CA (use with <c>ICollectionFixture</c> or <c>IClassFixture</c>).
 /// </summary>
-public sealed class RedisTlsFixture : IAsyncLifetime
-{
-    public RedisTlsFixture() => Server = new RedisServer(tls: Certificates, requireClientCertificates: true);
-
-    /// <summary>The CA, server and client certificates.</summary>
-    public TestCertificates Certificates { get; } = new();
-
-    /// <summary>The server.</summary>
-    public RedisServer Server { get; }
-
-    /// <summary>Settings for a Prism process that trusts the CA and presents the client certificate.</summary>
-    public Dictionary<string, string?> ClientSettings() => new()
-    {
-        ["tls:ca_file"] = Certificates.CaFile,
-        ["tls:client_cert_file"] = Certificates.ClientCertificateFile,
-        ["tls:client_key_file"] = Certificates.ClientKeyFile,
-    };
-
-    /// <inheritdoc />
-    public Task InitializeAsync() => Server.StartAsync();
-
-    /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        await Server.DisposeAsync();
-        Certificates.Dispose();
-    }
-}
+public sealed class RedisTlsFixture() : TlsServerFixture<RedisServer>(certificates => new RedisServer(tls: certificates, requireClientCertificates: true));
 
 /// <summary>
 /// One nats-server (JetStream) requiring TLS and client certificates from a CA made for the test
 /// (use with <c>ICollectionFixture</c> or <c>IClassFixture</c>).
 /// </summary>
-public sealed class NatsTlsFixture : IAsyncLifetime
+public sealed class NatsTlsFixture() : TlsServerFixture<NatsServer>(certificates => new NatsServer(certificates));
+
+/// <summary>A server started with certificates made for the test, and the settings of a Prism process that talks to it.</summary>
+public abstract class TlsServerFixture<TServer> : IAsyncLifetime
+    where TServer : ServerProcess
 {
-    public NatsTlsFixture() => Server = new NatsServer(Certificates);
+    protected TlsServerFixture(Func<TestCertificates, TServer> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        Server = create(Certificates);
+    }
 
     /// <summary>The CA, server and client certificates.</summary>
     public TestCertificates Certificates { get; } = new();
 
     /// <summary>The server.</summary>
-    public NatsServer Server { get; }
+    public TServer Server { get; }
 
     /// <summary>Settings for a Prism process that trusts the CA and presents the client certificate.</summary>
     public Dictionary<string, string?> ClientSettings() => new()
