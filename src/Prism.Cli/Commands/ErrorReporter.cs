@@ -62,6 +62,9 @@ public static class ErrorReporter
             StatusCode.Unavailable when e.Status.DebugException is { } cause =>
                 (ExitCodes.Unavailable, $"unavailable: admin server {adminEndpoint} did not answer ({Innermost(cause).Message})"),
             StatusCode.Unavailable => (ExitCodes.Unavailable, "unavailable: " + detail),
+            // grpc-dotnet reports a connection it could not set up (a TLS handshake the server refused, say) as INTERNAL.
+            StatusCode.Internal when e.Status.DebugException is HttpRequestException cause =>
+                (ExitCodes.Unavailable, $"unavailable: admin server {adminEndpoint} could not be reached ({Innermost(cause).Message})"),
             StatusCode.DeadlineExceeded => (ExitCodes.Unavailable, $"unavailable: admin server {adminEndpoint} did not answer in time"),
             StatusCode.Cancelled => (ExitCodes.Interrupted, "interrupted"),
             StatusCode.Unimplemented => (ExitCodes.Error, $"unimplemented: admin server {adminEndpoint} does not offer this call (is it older than prismctl?){(detail.Length > 0 ? ": " + detail : "")}"),
