@@ -15,12 +15,14 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
     : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
 {
     private static readonly AckOpts Confirmed = new() { DoubleAck = true };
+    private static readonly TimeSpan FetchExpiry = TimeSpan.FromSeconds(5);
 
     protected override Task<IReadOnlyList<(QueueMessage Message, INatsJSMsg<byte[]> Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
         driver.RunAsync<IReadOnlyList<(QueueMessage, INatsJSMsg<byte[]>)>>(async () =>
         {
             var fetched = new List<(QueueMessage, INatsJSMsg<byte[]>)>();
-            await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max }, cancellationToken: cancellation))
+            // Expires bounds a fetch whose no-wait answer is lost (the default is 30 s), which a member leaving waits for.
+            await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max, Expires = FetchExpiry }, cancellationToken: cancellation))
             {
                 var message = Message(delivery);
                 if (message.Attempt > Options.MaxDeliveries)
