@@ -17,6 +17,10 @@ public static class IdentitySettings
     public static readonly Setting Issuer = new("PRISM_IDENTITY_ISSUER", "identity:issuer", null,
         "Issuer URL, overriding 'issuer' of the Dex config file; its path must be /dex. Default: http://localhost:5556/dex.");
 
+    /// <summary>The web console's public URL, whose sign-in callback the console client accepts.</summary>
+    public static readonly Setting ConsoleUrl = new("PRISM_IDENTITY_CONSOLE_URL", "identity:consoleUrl", null,
+        "Public URL of the web console (scheme://host:port); its /signin-oidc is added to the redirect URIs of the 'prism-console' client. Default: none; 'prism dev up' sets it from PRISM_CONSOLE_PORT.");
+
     /// <summary>Groups of client_credentials clients.</summary>
     public static readonly Setting ClientGroups = new("PRISM_IDENTITY_CLIENT_GROUPS", "identity:clientGroups", "prism-automation=prism:operator",
         "Groups carried by client_credentials tokens, as 'client=group,group;client2=group'. Default: prism-automation=prism:operator.");
@@ -47,5 +51,5 @@ public static class IdentitySettings
 
     /// <summary>Every identity setting.</summary>
     public static IReadOnlyList<Setting> All { get; } =
-        [Port, ConfigFile, Issuer, ClientGroups, Audiences, SigningKeyRotation, LockoutThreshold, LockoutWindow, TokenRateLimit, PruneInterval];
+        [Port, ConfigFile, Issuer, ConsoleUrl, ClientGroups, Audiences, SigningKeyRotation, LockoutThreshold, LockoutWindow, TokenRateLimit, PruneInterval];
 }

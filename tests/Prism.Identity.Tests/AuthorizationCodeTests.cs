@@ -76,6 +76,38 @@ public sealed class AuthorizationCodeTests
     }
 
     [Fact]
+    public async Task ConsoleOnAnotherPort_IsAcceptedAsCallback_OnlyWhenConsoleUrlNamesIt()
+    {
+        const string callback = "http://localhost:18191/signin-oidc";
+        var (_, challenge) = Pkce();
+        using var home = new TempDirectory();
+        await using (var plain = await IdentityServer.StartAsync(home.Path))
+        {
+            var refused = await plain.Http.GetAsync(new Uri(AuthorizeUrl(plain, "prism-console", callback, challenge))).WaitAsync(IdentityServer.Timeout);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using var secondHome = new TempDirectory();
+        await using var server = await IdentityServer.StartAsync(
+            secondHome.Path, new Dictionary<string, string?> { [IdentitySettings.ConsoleUrl.Key] = "http://localhost:18191" });
+        var login = await server.Http.GetAsync(new Uri(AuthorizeUrl(server, "prism-console", callback, challenge))).WaitAsync(IdentityServer.Timeout);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var form = HtmlForms.Fields(await login.Content.ReadAsStringAsync());
+        form.AddRange([new("prism_email", "dev@local.prism"), new("prism_password", "devpass")]);
+        var redirect = await server.PostFormAsync("/auth", form);
+        Assert.StartsWith(callback, redirect.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsoleUrl_ThatIsNotAnHttpUrl_IsRefusedNamingTheSetting()
+    {
+        using var home = new TempDirectory();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => IdentityServer.StartAsync(
+            home.Path, new Dictionary<string, string?> { [IdentitySettings.ConsoleUrl.Key] = "localhost:8091" }));
+        Assert.Contains("PRISM_IDENTITY_CONSOLE_URL", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoginPage_WithWrongPassword_RedisplaysTheFormWithAnError()
     {
         using var home = new TempDirectory();

@@ -63,7 +63,8 @@ public static class DevTls
     /// <summary>
     /// Points the identity module and every module validating tokens at the identity's own URL,
     /// <c>scheme://localhost:PORT/dex</c>, unless the shell names an issuer: a second stack on other ports
-    /// is then one setting per port (PRISM_IDENTITY_PORT moves the issuer too).
+    /// is then one setting per port (PRISM_IDENTITY_PORT moves the issuer, PRISM_CONSOLE_PORT the console's
+    /// registered sign-in callback).
     /// </summary>
     public static void ApplyIssuer(string scheme = "http")
     {
@@ -74,6 +75,8 @@ public static class DevTls
             : string.Create(CultureInfo.InvariantCulture, $"{scheme}://localhost:{port}/dex");
         SetUnlessGiven(IdentitySettings.Issuer.EnvironmentVariable, issuer);
         SetUnlessGiven(SecuritySettings.Issuer.EnvironmentVariable, issuer);
+        var consolePort = ModuleCatalog.All.First(m => m.Name == "console").ResolveListener(configuration).Port;
+        SetUnlessGiven(IdentitySettings.ConsoleUrl.EnvironmentVariable, string.Create(CultureInfo.InvariantCulture, $"{scheme}://localhost:{consolePort}"));
     }
 
     private static PrismHome Home() => PrismHome.From(new ConfigurationBuilder().AddPrismSettings(ModuleCatalog.AllSettings).Build());
