@@ -1,6 +1,7 @@
 using Prism.Backends.Drivers.Nats;
 using Prism.Backends.PubSub;
 using Prism.Backends.Tests.Support;
+using Prism.Testing;
 using Prism.Testing.Servers;
 
 namespace Prism.Backends.Tests.PubSub;
@@ -67,5 +68,25 @@ public sealed class NatsTlsTests(NatsTlsFixture nats)
         }
 
         return new TestBackends(settings);
+    }
+}
+
+/// <summary>A plain nats:// server used by a process whose TLS settings (CA, client certificate) serve its other connections.</summary>
+[Collection(NatsCollection.Nats)]
+public sealed class NatsPlainWithTlsSettingsTests(NatsFixture nats)
+{
+    [Fact]
+    public async Task PlainServer_IsReached_WhenTheProcessHasTlsSettings()
+    {
+        using var certificates = new TestCertificates();
+        var settings = TestBackends.Settings((NatsBackendType.UrlSetting, nats.Server.Url));
+        settings["tls:ca_file"] = certificates.CaFile;
+        settings["tls:client_cert_file"] = certificates.ClientCertificateFile;
+        settings["tls:client_key_file"] = certificates.ClientKeyFile;
+        await using var drivers = new TestBackends(settings);
+
+        var error = await Record.ExceptionAsync(() => drivers.Registry.Find("nats")!.PingAsync(default).WaitAsync(Timeouts.Await));
+
+        Assert.Null(error);
     }
 }

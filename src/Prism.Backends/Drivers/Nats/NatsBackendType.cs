@@ -52,15 +52,20 @@ public sealed class NatsBackendType() : UrlBackendType(UrlSetting,
             Url = url,
             Name = "prism",
             ConnectTimeout = context.ConnectTimeout,
-            TlsOpts = TlsOptions(context.Tls),
+            TlsOpts = TlsOptions(context.Tls, url),
         }));
 
-        /// <summary>tls:// (or a server that offers TLS): trust PRISM_TLS_CA_FILE and present PRISM_TLS_CLIENT_CERT_FILE when asked.</summary>
-        private static NatsTlsOpts TlsOptions(Hosting.Tls.OutboundTls tls) =>
+        /// <summary>
+        /// tls:// (or a server that offers TLS): trust PRISM_TLS_CA_FILE and present PRISM_TLS_CLIENT_CERT_FILE when asked.
+        /// The mode is explicit because NATS.Net's Auto mode requires TLS as soon as certificates are configured,
+        /// which would refuse a plain nats:// server in a process whose other connections use TLS.
+        /// </summary>
+        private static NatsTlsOpts TlsOptions(Hosting.Tls.OutboundTls tls, string url) =>
             tls.ExtraRoots is null && tls.ClientCertificate is null
                 ? NatsTlsOpts.Default
                 : new NatsTlsOpts
                 {
+                    Mode = url.StartsWith("tls://", StringComparison.OrdinalIgnoreCase) ? TlsMode.Require : TlsMode.Prefer,
                     ConfigureClientAuthentication = options =>
                     {
                         tls.Apply(options);
