@@ -12,7 +12,7 @@ PUBLISH = $(DOTNET) publish -c $(CONFIGURATION) -o $(LIB) -r $(RID) --self-conta
 # Build output (obj/, bin/) is left out: generated files there change on every build and test run.
 SOURCES := $(shell find src proto \( -name obj -o -name bin \) -prune -o -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.proto' -o -name '*.yaml' -o -name '*.html' -o -name '*.css' -o -name '*.js' \) -print 2>/dev/null) Directory.Build.props Directory.Packages.props
 
-.PHONY: help build dev-up dev-down dev-status bootstrap test bench deps clean
+.PHONY: help build dev-up dev-down dev-status bootstrap test bench soak deps clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ test: deps ## Run every test
 bench: build ## Run the benchmarks under bench/ (stop dev-up first: bench/dev-up uses the default ports)
 	@for p in bench/*/*.csproj; do echo "== $$p"; $(DOTNET) run -c Release --project $$p; done
 	@for s in bench/*/run.sh; do echo "== $$s"; $$s; done
+
+soak: build ## Soak 2 admins + 3 proxies behind HAProxy on clustered engines under kills (report: artifacts/soak-report.md)
+	@scripts/install-deps.sh soak
+	$(DOTNET) run -c Release --project bench/soak/Prism.Soak -- --prism $(LIB)/prism.dll $(SOAK_ARGS)
 
 clean: ## Remove build output
 	rm -rf $(BIN) artifacts

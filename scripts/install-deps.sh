@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the servers the tests start (PostgreSQL, Redis, NATS) and Chromium for the
 # console tests, from Debian's packages, when they are missing and we are root.
+# `install-deps.sh soak` also installs HAProxy, which the soak (make soak) balances with.
 # Without root it only says what is missing; the tests that need a server then fail
 # with a message naming the package.
 set -euo pipefail
@@ -11,6 +12,9 @@ have redis-server /usr/bin/redis-server || missing+=(redis-server)
 have nats-server /usr/bin/nats-server || missing+=(nats-server)
 have chromium /usr/bin/chromium || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+if [ "${1:-}" = soak ]; then
+  have haproxy /usr/sbin/haproxy || missing+=(haproxy)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
