@@ -36,6 +36,12 @@ public sealed class PhaseResult
 
     public TimeSpan Elapsed { get; set; }
 
+    /// <summary>CPU time this process (clients and in-process servers) used during the phase.</summary>
+    public TimeSpan ProcessCpu { get; set; }
+
+    /// <summary>CPU time redis-server used during the phase.</summary>
+    public TimeSpan RedisCpu { get; set; }
+
     public int Operations => Set.Count + Get.Count;
 
     public void Merge(PhaseResult other)
@@ -43,6 +49,8 @@ public sealed class PhaseResult
         Set.AddRange(other.Set);
         Get.AddRange(other.Get);
         Elapsed += other.Elapsed;
+        ProcessCpu += other.ProcessCpu;
+        RedisCpu += other.RedisCpu;
     }
 
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
@@ -65,9 +73,11 @@ public sealed class PhaseResult
 /// </summary>
 public static class LoadRun
 {
-    public static async Task<PhaseResult> RunAsync(IKeyValueTarget target, int concurrency, TimeSpan duration, byte[] value)
+    public static async Task<PhaseResult> RunAsync(IKeyValueTarget target, int concurrency, TimeSpan duration, byte[] value, int? redisPid = null)
     {
         using var stop = new CancellationTokenSource(duration);
+        var processCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var redisCpu = CpuTime.Of(redisPid);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkAsync(target, w, value, stop.Token))).ToArray();
         var results = await Task.WhenAll(workers);
@@ -79,6 +89,8 @@ public static class LoadRun
         }
 
         total.Elapsed = clock.Elapsed;
+        total.ProcessCpu = Process.GetCurrentProcess().TotalProcessorTime - processCpu;
+        total.RedisCpu = CpuTime.Of(redisPid) - redisCpu;
         return total;
     }
 
@@ -98,5 +110,23 @@ public static class LoadRun
         }
 
         return result;
+    }
+}
+
+/// <summary>CPU time (user + system) of another process, from <c>/proc/PID/stat</c>.</summary>
+public static class CpuTime
+{
+    public static TimeSpan Of(int? pid)
+    {
+        if (pid is null || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th field, stime the 15th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 }

@@ -73,7 +73,7 @@ try
             Console.Error.WriteLine($"concurrency {concurrency}: round {round}/{rounds}");
             for (var i = 0; i < targets.Length; i++)
             {
-                totals[i].Merge(await LoadRun.RunAsync(targets[i].Target, concurrency, TimeSpan.FromSeconds(seconds), value));
+                totals[i].Merge(await LoadRun.RunAsync(targets[i].Target, concurrency, TimeSpan.FromSeconds(seconds), value, redis.ProcessId));
             }
         }
 

@@ -33,6 +33,9 @@ public abstract class ServerProcess : IAsyncDisposable
     /// <summary>Folder of the server's data.</summary>
     public TempDirectory Data { get; }
 
+    /// <summary>The server's process id while it runs (benchmarks read its CPU time from /proc).</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>True while the server process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
