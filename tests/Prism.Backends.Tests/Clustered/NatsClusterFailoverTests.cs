@@ -12,17 +12,22 @@ using Xunit.Abstractions;
 namespace Prism.Backends.Tests.Clustered;
 
 /// <summary>
-/// A node of a 3-node cluster with 3-replica streams dies (kill -9) while producers enqueue: every enqueue the
-/// backend acknowledged is consumed afterwards. The cluster is this test's own, so the kill touches no other test.
+/// A node of a 3-node cluster with 3-replica streams dies (kill -9) while producers enqueue, either the stream's
+/// leader or the node the backend's connection is on (it reconnects to another): every enqueue the backend
+/// acknowledged is consumed afterwards. The cluster is each test's own, so the kill touches no other test.
 /// </summary>
 public sealed class NatsClusterFailoverTests(ITestOutputHelper output)
 {
-    private const int Messages = 2000;
     private const int Producers = 8;
     private readonly string _ns = "ns-" + Guid.NewGuid().ToString("N")[..12];
 
-    [Fact]
-    public async Task KillingTheStreamLeader_WhileEnqueueing_LosesNoAcknowledgedMessage()
+    public const string StreamLeader = "the stream leader";
+    public const string ConnectedNode = "the node the backend is connected to";
+
+    [Theory]
+    [InlineData(StreamLeader, 2000)]
+    [InlineData(ConnectedNode, 1000)]
+    public async Task KillingANode_WhileEnqueueing_LosesNoAcknowledgedMessage(string victim, int messages)
     {
         await using var cluster = new NatsCluster();
         await cluster.StartAsync();
@@ -31,30 +36,32 @@ public sealed class NatsClusterFailoverTests(ITestOutputHelper output)
         await queue.EnqueueAsync(_ns, "warm-up", "x"u8.ToArray(), null, null, null, default).WaitAsync(Timeouts.Await);
         var (leader, replicas) = await StreamAsync(cluster);
         Assert.Equal(3, replicas);
+        var killed = victim == StreamLeader ? leader
+            : (await cluster.NodeWithClientAsync("prism"))?.ServerName ?? throw new InvalidOperationException("no node has the backend's connection");
 
         var acked = new ConcurrentDictionary<string, string>();
         var ackedAfterKill = 0;
         var failures = 0;
-        var killed = false;
+        var afterKill = false;
         var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var next = -1;
 
         async Task ProduceAsync()
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < Messages)
+            while ((i = Interlocked.Increment(ref next)) < messages)
             {
                 var payload = "m-" + i.ToString(CultureInfo.InvariantCulture);
                 try
                 {
                     var id = await queue.EnqueueAsync(_ns, "orders", Encoding.UTF8.GetBytes(payload), null, null, null, default).WaitAsync(Timeouts.Await);
                     acked[payload] = id;
-                    if (Volatile.Read(ref killed))
+                    if (Volatile.Read(ref afterKill))
                     {
                         Interlocked.Increment(ref ackedAfterKill);
                     }
 
-                    if (acked.Count >= Messages / 2)
+                    if (acked.Count >= messages / 2)
                     {
                         halfway.TrySetResult();
                     }
@@ -70,16 +77,16 @@ public sealed class NatsClusterFailoverTests(ITestOutputHelper output)
 
         var producers = Enumerable.Range(0, Producers).Select(_ => Task.Run(ProduceAsync)).ToArray();
         await halfway.Task.WaitAsync(Timeouts.Await);
-        await cluster.Node(leader).StopAsync();
-        Volatile.Write(ref killed, true);
+        await cluster.Node(killed).StopAsync();
+        Volatile.Write(ref afterKill, true);
         await Task.WhenAll(producers).WaitAsync(TimeSpan.FromMinutes(2));
 
         var consumed = await ConsumeAllAsync(queue, acked.Keys);
-        output.WriteLine($"killed {leader}; {acked.Count} acknowledged ({ackedAfterKill} after the kill), {failures} refused, {consumed.Count} consumed");
+        output.WriteLine($"killed {killed} ({victim}; stream leader {leader}); {acked.Count} acknowledged ({ackedAfterKill} after the kill), {failures} refused, {consumed.Count} consumed");
 
         Assert.True(ackedAfterKill > 0, $"no enqueue was acknowledged after the kill ({failures} failed)");
         Assert.Empty(acked.Keys.Except(consumed));
-        Assert.True(acked.Count >= Messages / 2, $"{acked.Count} acknowledged");
+        Assert.True(acked.Count >= messages / 2, $"{acked.Count} acknowledged");
     }
 
     /// <summary>Reads group "g" until every payload of <paramref name="expected"/> has come, and returns every payload seen.</summary>

@@ -69,6 +69,21 @@ public sealed class NatsCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The running node a client named <paramref name="clientName"/> is connected to (from each node's /connz), or null.</summary>
+    public async Task<NatsClusterNode?> NodeWithClientAsync(string clientName)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var node in Nodes.Where(n => n.IsRunning))
+        {
+            if (await node.HasClientAsync(http, clientName))
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Stops every node and deletes their stores.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -119,6 +134,13 @@ public sealed class NatsClusterNode : ServerProcess
         }
     }
 
+    /// <summary>True when a client named <paramref name="clientName"/> is connected to this node.</summary>
+    internal async Task<bool> HasClientAsync(HttpClient http, string clientName)
+    {
+        var connz = await http.GetFromJsonAsync<Connz>($"http://127.0.0.1:{Text(MonitorPort)}/connz");
+        return connz?.Connections?.Any(c => c.Name == clientName) == true;
+    }
+
     /// <inheritdoc />
     protected override string Program() => ServerBinary.Find("nats-server", "nats-server");
 
@@ -141,6 +163,10 @@ public sealed class NatsClusterNode : ServerProcess
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record Connz([property: JsonPropertyName("connections")] IReadOnlyList<Connection>? Connections);
+
+    private sealed record Connection([property: JsonPropertyName("name")] string? Name);
 
     private sealed record Jsz([property: JsonPropertyName("meta_cluster")] MetaCluster? Meta);
 
