@@ -14,7 +14,7 @@ namespace Prism.Backends.Tests.Clustered;
 /// <summary>
 /// A node of a 3-node cluster with 3-replica streams dies (kill -9) while producers enqueue, either the stream's
 /// leader or the node the backend's connection is on (it reconnects to another): every enqueue the backend
-/// acknowledged is consumed afterwards. The cluster is each test's own, so the kill touches no other test.
+/// acknowledged is consumed afterwards, and the node, started again, rejoins. The cluster is each test's own, so the kill touches no other test.
 /// </summary>
 public sealed class NatsClusterFailoverTests(ITestOutputHelper output)
 {
@@ -83,6 +83,10 @@ public sealed class NatsClusterFailoverTests(ITestOutputHelper output)
 
         var consumed = await ConsumeAllAsync(queue, acked.Keys);
         output.WriteLine($"killed {killed} ({victim}; stream leader {leader}); {acked.Count} acknowledged ({ackedAfterKill} after the kill), {failures} refused, {consumed.Count} consumed");
+
+        await cluster.Node(killed).StartAsync();
+        await cluster.WaitForMetaLeaderAsync();
+        await Timeouts.EventuallySucceedsAsync(() => queue.EnqueueAsync(_ns, "after-restart", "x"u8.ToArray(), null, null, null, default), "enqueueing after the node came back");
 
         Assert.True(ackedAfterKill > 0, $"no enqueue was acknowledged after the kill ({failures} failed)");
         Assert.Empty(acked.Keys.Except(consumed));
