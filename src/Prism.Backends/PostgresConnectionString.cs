@@ -1,10 +1,12 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Prism.Backends;
 
 /// <summary>
 /// Reads <c>postgres://user:pass@host:port/db?sslmode=require</c> URLs and Npgsql key=value strings.
-/// Errors never repeat the value, which may hold a password.
+/// Both may name several hosts, tried in order: <c>postgres://h1:5432,h2:5432/db?target_session_attrs=read-write</c>
+/// or <c>Host=h1,h2;Target Session Attributes=primary</c>. Errors never repeat the value, which may hold a password.
 /// </summary>
 public static class PostgresConnectionString
 {
@@ -52,22 +54,50 @@ public static class PostgresConnectionString
         return builder;
     }
 
-    /// <summary><c>postgres://host:port/db</c>: what logs and errors may show.</summary>
+    /// <summary><c>postgres://host:port/db</c> (<c>postgres://h1:port,h2:port/db</c> for several hosts): what logs and errors may show.</summary>
     public static string Display(NpgsqlConnectionStringBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return
-        $"postgres://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username ?? ""}";
+        var hosts = (builder.Host ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(host => HasPort(host) ? host : $"{host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}");
+        return $"postgres://{string.Join(',', hosts)}/{builder.Database ?? builder.Username ?? ""}";
     }
 
     private static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
         || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True for <c>host:port</c> and <c>[v6]:port</c>, false for <c>host</c>, <c>[v6]</c> and a bare IPv6 address.</summary>
+    private static bool HasPort(string host) =>
+        host.StartsWith('[') ? host.Contains("]:", StringComparison.Ordinal) : host.Count(c => c == ':') == 1;
+
     private static NpgsqlConnectionStringBuilder FromUrl(string value)
     {
-        var uri = new Uri(value);
+        // Uri takes one host: parse the URL with the first, then give Npgsql the whole list ("h1:p1,h2:p2").
+        var hostsStart = value.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = value.IndexOfAny(['/', '?', '#'], hostsStart);
+        authorityEnd = authorityEnd < 0 ? value.Length : authorityEnd;
+        hostsStart = Math.Max(hostsStart, value.LastIndexOf('@', authorityEnd - 1, authorityEnd - hostsStart) + 1);
+        var hosts = value[hostsStart..authorityEnd].Split(',');
+        if (hosts.Any(h => h.Trim().Length == 0))
+        {
+            throw new FormatException("empty host");
+        }
+
+        var uri = new Uri(value[..hostsStart] + hosts[0] + value[authorityEnd..]);
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432 };
+        if (hosts.Length > 1)
+        {
+            foreach (var host in hosts.Skip(1))
+            {
+                _ = new Uri($"postgres://{host.Trim()}"); // Each must be host[:port].
+            }
+
+            // As in libpq, a host without a port uses 5432, not the first host's port.
+            builder.Host = string.Join(',', hosts.Select(h => Uri.UnescapeDataString(h.Trim())));
+            builder.Port = 5432;
+        }
+
         var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
         if (database.Length > 0)
         {

@@ -74,6 +74,32 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A hot standby of this server: <c>pg_basebackup -R</c> into a new folder, started on its own port. It streams
+    /// this server's changes (databases created here appear there) and refuses writes.
+    /// </summary>
+    public async Task<PostgresServer> StartStandbyAsync()
+    {
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "pg_hba.conf"), "host replication postgres 127.0.0.1/32 trust\n");
+        await _binaries.RunAsync("pg_ctl", _folder.Path, TimeSpan.FromSeconds(20), "reload", "-D", DataDirectory);
+        var folder = new TempDirectory("prism-pg-standby");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder.Path, "socket"));
+            await PostgresBinaries.GiveToServiceUserAsync(folder.Path);
+            await _binaries.RunAsync("pg_basebackup", folder.Path, StartTimeout,
+                "-h", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-D", Path.Combine(folder.Path, "data"),
+                "-R", "-X", "stream", "--no-sync", "-c", "fast");
+            var (standby, failure) = await TryStartAsync(_binaries, folder, FreePort.Next());
+            return standby ?? throw new InvalidOperationException("the PostgreSQL standby did not start: " + failure);
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Npgsql connection string for <paramref name="database"/>.</summary>
     public string ConnectionString(string database) =>
         $"Host={Host};Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database}";

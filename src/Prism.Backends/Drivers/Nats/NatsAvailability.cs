@@ -52,5 +52,5 @@ internal static class NatsAvailability
             $"{e.GetType().Name} talking to {Server(connection)} (connection {connection.ConnectionState})", e),
     };
 
-    private static string Server(NatsConnection connection) => ConnectionStrings.DisplayUrl(connection.Opts.Url);
+    private static string Server(NatsConnection connection) => NatsServers.Display(connection.Opts.Url);
 }

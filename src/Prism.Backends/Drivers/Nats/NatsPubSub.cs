@@ -29,10 +29,12 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
     private readonly OutageLog _outage;
     private readonly ActiveSubscriptions _subscriptions = new();
     private readonly Initialiser _stream;
+    private readonly int _replicas;
 
-    /// <summary>Creates the driver on the shared connection; the stream is created on first use.</summary>
-    public NatsPubSub(NatsConnection connection, TimeProvider time, BackendDriverOptions options, ILogger<NatsPubSub>? logger = null)
+    /// <summary>Creates the driver on the shared connection; the stream is created on first use, with <paramref name="replicas"/> replicas.</summary>
+    public NatsPubSub(NatsConnection connection, TimeProvider time, BackendDriverOptions options, ILogger<NatsPubSub>? logger = null, int replicas = 1)
     {
+        _replicas = replicas;
         _connection = connection;
         _jetStream = new NatsJSContext(connection);
         _options = options;
@@ -150,6 +152,7 @@ public sealed class NatsPubSub : IPubSub, IAsyncDisposable
         {
             MaxAge = _options.PubSubRetention,
             Storage = StreamConfigStorage.File,
+            NumReplicas = _replicas,
         });
         BackendLog.SchemaReady(_logger, "nats stream " + NatsSubjects.Stream);
     }

@@ -34,10 +34,12 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
     private readonly OutageLog _outage;
     private readonly Initialiser _streams;
     private readonly ActiveConsumers _consumers = new();
+    private readonly int _replicas;
 
-    /// <summary>Creates the driver on the shared connection; the streams are created on first use.</summary>
-    public NatsQueue(NatsConnection connection, TimeProvider time, BackendDriverOptions options, ILogger<NatsQueue>? logger = null)
+    /// <summary>Creates the driver on the shared connection; the streams are created on first use, with <paramref name="replicas"/> replicas.</summary>
+    public NatsQueue(NatsConnection connection, TimeProvider time, BackendDriverOptions options, ILogger<NatsQueue>? logger = null, int replicas = 1)
     {
+        _replicas = replicas;
         _connection = connection;
         _jetStream = new NatsJSContext(connection);
         _time = time;
@@ -233,8 +235,9 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
             MaxAge = _options.QueueRetention,
             DuplicateWindow = _options.QueueDedupWindow,
             Storage = StreamConfigStorage.File,
+            NumReplicas = _replicas,
         });
-        await _jetStream.CreateOrUpdateStreamAsync(new StreamConfig(DeadLettersStream, [AllDeadLetters]) { Storage = StreamConfigStorage.File });
+        await _jetStream.CreateOrUpdateStreamAsync(new StreamConfig(DeadLettersStream, [AllDeadLetters]) { Storage = StreamConfigStorage.File, NumReplicas = _replicas });
         BackendLog.SchemaReady(_logger, "nats streams " + MessagesStream + ", " + DeadLettersStream);
     }
 }

@@ -24,7 +24,7 @@ public static class DevBackendServices
             {
                 (RedisBackendType, { } url) => new RedisDevService(int.Parse(ConnectionStrings.Redis(url).Split(',')[0].Split(':')[^1], CultureInfo.InvariantCulture)),
                 (PostgresBackendType, { } url) => new PostgresDevService(PostgresConnectionString.Parse(url)),
-                (NatsBackendType, { } url) => new NatsDevService(new Uri(url).Port),
+                (NatsBackendType, { } url) => new NatsDevService(new Uri(url.Split(',')[0].Trim()).Port),
                 _ => null,
             };
             if (service is not null)
