@@ -1,25 +1,74 @@
+using System.Diagnostics;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using Prism.Testing.Servers;
 
 namespace Prism.Soak;
 
-/// <summary>The engines behind the proxies. TEMPORARY single nodes until the cluster fixtures land.</summary>
+/// <summary>The engines behind the proxies: a 3-node NATS cluster (JetStream, replicas 3) and Redis.</summary>
 internal sealed class SoakEngines : IAsyncDisposable
 {
+    private readonly NatsCluster _nats = new();
     private RedisServer _redis = null!;
-    private NatsServer _nats = null!;
 
     public string RedisUrl => _redis.Url;
 
     public string NatsUrl => _nats.Url;
 
-    public string Description => $"redis {_redis.Port}, nats {_nats.Port}";
+    /// <summary>JetStream replicas of the streams the nats backend creates.</summary>
+    public static int NatsReplicas => 3;
 
-    public static async Task<SoakEngines> StartAsync() =>
-        new() { _redis = await RedisServer.StartNewAsync(appendFsyncAlways: true), _nats = await NatsServer.StartNewAsync() };
+    public string Description => $"redis {_redis.Port}; NATS cluster {NatsUrl} (JetStream replicas {NatsReplicas})";
 
-    public Task<string> KillNatsNodeAsync() => Task.FromResult("not yet");
+    public static async Task<SoakEngines> StartAsync()
+    {
+        var engines = new SoakEngines();
+        await engines._nats.StartAsync();
+        engines._redis = await RedisServer.StartNewAsync(appendFsyncAlways: true);
+        return engines;
+    }
 
-    public Task<string> KillRedisMasterAsync() => Task.FromResult("not yet");
+    /// <summary>
+    /// kill -9 of the node leading the queues' stream; waits until the stream has another leader,
+    /// then starts the node again (it catches up as a replica).
+    /// </summary>
+    public async Task<string> KillNatsNodeAsync()
+    {
+        var leader = await QueueStreamLeaderAsync(null);
+        var node = _nats.Node(leader);
+        var clock = Stopwatch.StartNew();
+        await node.StopAsync();
+        var next = await QueueStreamLeaderAsync(leader);
+        var elected = clock.Elapsed;
+        await node.StartAsync();
+        return $"stream leader {leader} killed; {next} leads after {elected.TotalSeconds:0.0} s; {leader} restarted";
+    }
+
+    public Task<string> KillRedisMasterAsync() => Task.FromResult("(single node: Redis Cluster fixture pending)");
+
+    /// <summary>The server leading <c>prism-queues</c>, once it is not <paramref name="not"/>.</summary>
+    private async Task<string> QueueStreamLeaderAsync(string? not)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url, Name = "soak-observer" });
+                var stream = await new NatsJSContext(nats).GetStreamAsync("prism-queues");
+                if (stream.Info.Cluster?.Leader is { Length: > 0 } leader && leader != not)
+                {
+                    return leader;
+                }
+            }
+            catch (Exception e) when (e is NatsException or NatsJSApiException or TimeoutException && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // no leader yet
+            }
+
+            await Task.Delay(100);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -112,6 +112,7 @@ internal sealed class Topology : IAsyncDisposable
             ["PRISM_OIDC_AUDIENCE"] = ClientId,
             ["PRISM_REDIS_URL"] = Engines.RedisUrl,
             ["PRISM_NATS_URL"] = Engines.NatsUrl,
+            ["PRISM_NATS_REPLICAS"] = SoakEngines.NatsReplicas.ToString(CultureInfo.InvariantCulture),
             [module == "admin" ? "PRISM_ADMIN_PORT" : "PRISM_PROXY_PORT"] = port.ToString(CultureInfo.InvariantCulture),
             // One load client is one actor: lift the per-actor admin limit above the soak's admin call rate.
             ["PRISM_ADMIN_RATE_LIMIT"] = "100000",
