@@ -85,7 +85,7 @@ internal sealed class GeneratedProject : IDisposable
         foreach (var project in new[] { "src/Prism.Client/Prism.Client.csproj", "templates/Prism.Templates.csproj" })
         {
             await RunAsync(RepositoryRoot.Path, TimeSpan.FromMinutes(2), Environment, "pack", Path.Combine(RepositoryRoot.Path, project),
-                "-c", Configuration, "--no-build", "-o", Feed, "--nologo", "-v", "quiet");
+                "-c", Configuration, "--no-build", "-p:BuildProjectReferences=false", "-o", Feed, "--nologo", "-v", "quiet");
         }
     }
 

@@ -99,7 +99,7 @@ public class ServiceTemplateTests
                 var id = summary.GetProperty("traceId").GetString()!;
                 using var trace = JsonDocument.Parse(await viewer.GetStringAsync(new Uri($"/api/traces/{id}", UriKind.Relative)));
                 var spans = trace.RootElement.GetProperty("spans").EnumerateArray().Select(Span.From).ToList();
-                seen = string.Join(", ", spans.Select(s => $"{s.Service}:{s.Name}"));
+                seen = string.Join(", ", spans.Select(s => $"{s.Service}:{s.Name} ({s.SpanId} < {s.ParentSpanId})"));
                 var request = spans.FirstOrDefault(s => s.Service == "orders" && s.Kind.Contains("server", StringComparison.OrdinalIgnoreCase)
                     && s.Name.StartsWith("PUT", StringComparison.Ordinal));
                 var proxy = spans.FirstOrDefault(s => s.Service == "prism-proxy" && s.Name.Contains("KeyValue", StringComparison.Ordinal));

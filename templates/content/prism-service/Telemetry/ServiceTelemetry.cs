@@ -29,6 +29,9 @@ public static class ServiceTelemetry
             {
                 tracing.AddSource(PrismClientTelemetry.SourceName)
                     .AddAspNetCoreInstrumentation(options => options.Filter = context => !Untraced.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+                    // Grpc.Net.Client starts an activity of its own below Prism.Client's span and the proxy's span
+                    // is that activity's child: exported, it keeps the trace whole (the HTTP span under it is dropped).
+                    .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
                     .AddHttpClientInstrumentation();
                 if (otlp)
                 {
