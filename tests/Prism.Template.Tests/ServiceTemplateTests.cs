@@ -54,12 +54,19 @@ public class ServiceTemplateTests
         await service.WaitUntilAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "/readyz answers 200", Patience);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
 
-        // No token, or a token that is not a JWT of the issuer: 401 before anything reaches the proxy.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(new Uri("/items/1", UriKind.Relative))).StatusCode);
-        using (var forged = new HttpRequestMessage(HttpMethod.Get, new Uri("/items/1", UriKind.Relative)))
+        // No token, a token that is not a JWT, or the issuer's ID token (not an access token, not for this
+        // audience): 401 before anything reaches the proxy.
+        using (var anonymous = await http.GetAsync(new Uri("/items/1", UriKind.Relative)))
         {
-            forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-a-jwt");
-            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(forged)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Bearer", Assert.Single(anonymous.Headers.WwwAuthenticate).Scheme);
+        }
+
+        foreach (var wrong in new[] { "not-a-jwt", await DeveloperIdTokenAsync(stack) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/items/1", UriKind.Relative));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", wrong);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(request)).StatusCode);
         }
 
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await ClientCredentialsTokenAsync(stack));
@@ -163,20 +170,32 @@ public class ServiceTemplateTests
     }
 
     /// <summary>A client_credentials token of the built-in automation client; its aud carries the service's audience (PRISM_IDENTITY_AUDIENCES).</summary>
-    private static async Task<string> ClientCredentialsTokenAsync(PrismStack stack)
+    private static Task<string> ClientCredentialsTokenAsync(PrismStack stack) => TokenAsync(stack, "access_token", new()
+    {
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = "prism-automation",
+        ["client_secret"] = "prism-automation-dev-secret",
+    });
+
+    /// <summary>The developer's ID token (password grant through prismctl's public client).</summary>
+    private static Task<string> DeveloperIdTokenAsync(PrismStack stack) => TokenAsync(stack, "id_token", new()
+    {
+        ["grant_type"] = "password",
+        ["client_id"] = "prismctl",
+        ["username"] = "dev@local.prism",
+        ["password"] = "devpass",
+        ["scope"] = "openid email groups",
+    });
+
+    private static async Task<string> TokenAsync(PrismStack stack, string field, Dictionary<string, string> grant)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = "prism-automation",
-            ["client_secret"] = "prism-automation-dev-secret",
-        });
+        using var form = new FormUrlEncodedContent(grant);
         using var answer = await http.PostAsync(new Uri(stack.Issuer + "/token"), form);
         var body = await answer.Content.ReadAsStringAsync();
-        Assert.True(answer.IsSuccessStatusCode, $"token endpoint: {answer.StatusCode} {body}");
+        Assert.True(answer.IsSuccessStatusCode, $"token endpoint ({grant["grant_type"]}): {answer.StatusCode}");
         using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("access_token").GetString()!;
+        return json.RootElement.GetProperty(field).GetString()!;
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
