@@ -111,9 +111,14 @@ internal sealed class PhaseClock
             phase.Succeeded(Stopwatch.GetElapsedTime(start));
             return true;
         }
-        catch (Exception e) when (!Stopping)
+        catch (Exception e)
         {
-            phase.Failed(e);
+            // Calls cut short by the end of the soak are not failures.
+            if (!Stopping)
+            {
+                phase.Failed(e);
+            }
+
             return false;
         }
     }
