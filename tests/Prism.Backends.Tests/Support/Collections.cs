@@ -28,3 +28,9 @@ public sealed class NatsTlsCollection : ICollectionFixture<NatsTlsFixture>
 {
     public const string Name = "nats over tls";
 }
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "redis cluster";
+}

@@ -72,3 +72,16 @@ public abstract class TlsServerFixture<TServer> : IAsyncLifetime
         Certificates.Dispose();
     }
 }
+
+/// <summary>One 3-master Redis Cluster (no replicas) shared by a test collection (use with <c>ICollectionFixture</c>).</summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    /// <summary>The cluster.</summary>
+    public RedisCluster Cluster { get; } = new();
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Cluster.StartAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}

@@ -94,7 +94,7 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
                 throw new InvalidOperationException("not connected");
             }
 
-            await redis.GetDatabase().PingAsync().WaitAsync(cancellation);
+            await (RedisSlots.IsCluster(redis) ? RedisSlots.PingClusterAsync(redis) : redis.GetDatabase().PingAsync()).WaitAsync(cancellation);
         }
 
         public override object? CreateDriver(string pattern) => pattern switch

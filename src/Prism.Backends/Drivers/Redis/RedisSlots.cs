@@ -1,0 +1,62 @@
+using StackExchange.Redis;
+
+namespace Prism.Backends.Drivers.Redis;
+
+/// <summary>
+/// What changes on Redis Cluster: a multi-key command must name keys of one hash slot, so batches are split
+/// by slot (and sent together), and a multi-key command on a slot being migrated is answered TRYAGAIN until
+/// the move ends, so it is sent again after a short pause. On a single server nothing is split.
+/// </summary>
+internal static class RedisSlots
+{
+    private const int TryAgainAttempts = 50;
+    private static readonly TimeSpan TryAgainPause = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>True when the multiplexer talks to a Redis Cluster.</summary>
+    public static bool IsCluster(IConnectionMultiplexer redis) => redis.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+
+    /// <summary>
+    /// The positions 0..<paramref name="count"/>-1 grouped by the hash slot of <paramref name="keyAt"/> (in order within
+    /// a group), or one group with all of them when <paramref name="redis"/> is not a cluster.
+    /// </summary>
+    public static IEnumerable<int[]> Groups(IConnectionMultiplexer redis, int count, Func<int, RedisKey> keyAt)
+    {
+        var positions = Enumerable.Range(0, count);
+        return count == 0 ? [] : IsCluster(redis) ? positions.GroupBy(i => redis.HashSlot(keyAt(i))).Select(g => g.ToArray()) : [positions.ToArray()];
+    }
+
+    /// <summary>Runs <paramref name="command"/>, again while the cluster answers TRYAGAIN (keys of a slot half-way through a move).</summary>
+    public static async Task<T> TryAgainAsync<T>(Func<Task<T>> command)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (RedisServerException e) when (attempt < TryAgainAttempts && e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal))
+            {
+                await Task.Delay(TryAgainPause);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The health of a cluster: the node asked reports <c>cluster_state:ok</c> (every slot served) and every master
+    /// serving slots in its view answers a PING from this client.
+    /// </summary>
+    public static async Task PingClusterAsync(IConnectionMultiplexer redis)
+    {
+        var asked = redis.GetServers().FirstOrDefault(s => s.IsConnected && s.ServerType == ServerType.Cluster)
+            ?? throw new InvalidOperationException("no cluster node connected");
+        var info = (string?)await asked.ExecuteAsync("CLUSTER", "INFO") ?? "";
+        if (!info.Contains("cluster_state:ok", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the cluster reports cluster_state:fail (some slots are not served)");
+        }
+
+        var nodes = await asked.ClusterNodesAsync() ?? throw new InvalidOperationException("no CLUSTER NODES answer");
+        await Task.WhenAll(nodes.Nodes.Where(n => !n.IsReplica && !n.IsFail && n.Slots.Count > 0 && n.EndPoint is not null)
+            .Select(n => redis.GetServer(n.EndPoint!).PingAsync()));
+    }
+}
