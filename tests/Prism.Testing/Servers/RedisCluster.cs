@@ -194,6 +194,8 @@ public sealed class RedisClusterNode(int nodeTimeoutMs) : ServerProcess("redis-c
         "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
         // A replica always qualifies for failover, however long since it last heard from its master.
         "--cluster-replica-validity-factor", "0",
+        // A replica's first sync starts at once instead of after the default 5 s wait for more replicas.
+        "--repl-diskless-sync-delay", "0",
     ];
 
     /// <inheritdoc />
