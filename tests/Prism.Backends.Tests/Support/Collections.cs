@@ -34,3 +34,9 @@ public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixt
 {
     public const string Name = "redis cluster";
 }
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterAclCollection : ICollectionFixture<RedisClusterAclFixture>
+{
+    public const string Name = "redis cluster with acl";
+}

@@ -55,6 +55,32 @@ public sealed class RedisCluster(int masters = 3, bool replicas = false, int nod
             .All(i => i.Contains("master_link_status:up", StringComparison.Ordinal)), "every replica in sync");
     }
 
+    /// <summary>
+    /// Production posture on every node: an administrator user (every command, key and channel) is created, replicas
+    /// log in to their master as it, and the passwordless <c>default</c> user is switched off. Returns the
+    /// administrator's configuration string. The fixture's own commands log in as <c>default</c>: use
+    /// <see cref="RedisClusterNode.SendAsAsync"/> afterwards.
+    /// </summary>
+    public async Task<string> RequireAuthenticationAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.SendAsync("ACL", "SETUSER", AdminUser, "on", ">" + AdminPassword, "~*", "&*", "+@all");
+            await node.SendAsync("CONFIG", "SET", "masteruser", AdminUser);
+            await node.SendAsync("CONFIG", "SET", "masterauth", AdminPassword);
+        }
+
+        foreach (var node in Nodes)
+        {
+            await node.SendAsync("ACL", "SETUSER", "default", "off");
+        }
+
+        return $"{Configuration},user={AdminUser},password={AdminPassword}";
+    }
+
+    /// <summary>The administrator of <see cref="RequireAuthenticationAsync"/>.</summary>
+    public const string AdminUser = "prism-admin", AdminPassword = "prism-admin-password";
+
     /// <summary>The node serving <paramref name="slot"/>, asking <paramref name="asked"/> (default: the first running node).</summary>
     public async Task<RedisClusterNode> OwnerOfAsync(int slot, RedisClusterNode? asked = null)
     {
@@ -180,6 +206,9 @@ public sealed class RedisClusterNode(int nodeTimeoutMs) : ServerProcess("redis-c
 
     /// <summary>One command to this node, answered as text.</summary>
     public Task<string> SendAsync(params string[] arguments) => RespClient.SendAsync(Port, arguments);
+
+    /// <summary>One command to this node as <paramref name="user"/>.</summary>
+    public Task<string> SendAsAsync(string user, string password, params string[] arguments) => RespClient.SendAsAsync(Port, user, password, arguments);
 
     /// <inheritdoc />
     protected override string Program() => ServerBinary.Find("redis-server", "redis-server");

@@ -11,20 +11,36 @@ namespace Prism.Testing.Servers;
 public static class RespClient
 {
     /// <summary>Sends <paramref name="arguments"/> to 127.0.0.1:<paramref name="port"/>; an error reply throws.</summary>
-    public static async Task<string> SendAsync(int port, params string[] arguments)
+    public static Task<string> SendAsync(int port, params string[] arguments) => SendAllAsync(port, [arguments]);
+
+    /// <summary>Logs in as <paramref name="user"/> (AUTH), then sends <paramref name="arguments"/> on the same connection.</summary>
+    public static Task<string> SendAsAsync(int port, string user, string password, params string[] arguments) =>
+        SendAllAsync(port, [["AUTH", user, password], arguments]);
+
+    private static async Task<string> SendAllAsync(int port, string[][] commands)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", port);
         await using var stream = client.GetStream();
-        var request = new StringBuilder().Append(CultureInfo.InvariantCulture, $"*{arguments.Length}\r\n");
-        foreach (var argument in arguments)
+        var request = new StringBuilder();
+        foreach (var arguments in commands)
         {
-            request.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(argument)}\r\n{argument}\r\n");
+            request.Append(CultureInfo.InvariantCulture, $"*{arguments.Length}\r\n");
+            foreach (var argument in arguments)
+            {
+                request.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(argument)}\r\n{argument}\r\n");
+            }
         }
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
         using var reader = new BufferedStream(stream);
-        return await ReadAsync(reader, port, arguments);
+        var reply = "";
+        foreach (var arguments in commands)
+        {
+            reply = await ReadAsync(reader, port, arguments);
+        }
+
+        return reply;
     }
 
     private static async Task<string> ReadAsync(Stream reader, int port, string[] arguments)
