@@ -138,7 +138,7 @@ public sealed class RedisClusterTests(RedisClusterFixture redis) : IAsyncLifetim
 
         await RedisCluster.WaitAsync(() => Task.FromResult(Interlocked.Read(ref calls) > 50), "calls before the move");
         Volatile.Write(ref moving, true);
-        var moved = await redis.Cluster.MoveSlotAsync(slot, target, batch: 5, pause: TimeSpan.FromMilliseconds(30));
+        var moved = await redis.Cluster.MoveSlotAsync(slot, target, batch: 4, pause: TimeSpan.FromMilliseconds(50));
         Volatile.Write(ref moving, false);
         var callsAfterMove = Interlocked.Read(ref calls);
         await RedisCluster.WaitAsync(() => Task.FromResult(Interlocked.Read(ref calls) > callsAfterMove + 100), "calls after the move");
