@@ -92,3 +92,59 @@ public sealed class RedisClusterFailoverTests : IAsyncLifetime
         long.Parse(info.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..],
             CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// A 3-master Redis Cluster of its own, to leave a slot without a master behind the client's back (the client's slot
+/// map still has it covered): the cluster then refuses every key command with CLUSTERDOWN.
+/// </summary>
+public sealed class RedisClusterDownTests : IAsyncLifetime
+{
+    private readonly RedisCluster _cluster = new();
+    private TestBackends? _drivers;
+
+    public async Task InitializeAsync()
+    {
+        await _cluster.StartAsync();
+        _drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, _cluster.Url)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _drivers!.DisposeAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AClusterDown_MakesCallsUnavailable_AndTheHealthCheckFail()
+    {
+        var store = _drivers!.Registry.KeyValue("redis")!;
+        var instance = _drivers.Registry.Find("redis")!;
+        await store.SetAsync("ns", "k", "v"u8.ToArray(), null, default).WaitAsync(Timeouts.Await);
+        var slot = int.Parse(await _cluster.Masters[0].SendAsync("CLUSTER", "KEYSLOT", (string)RedisKeyValueStore.KeyOf("ns", "k")!), CultureInfo.InvariantCulture);
+
+        // DELSLOTS changes the slot table of the node asked only: ask every node.
+        foreach (var node in _cluster.Nodes)
+        {
+            await node.SendAsync("CLUSTER", "DELSLOTS", slot.ToString(CultureInfo.InvariantCulture));
+        }
+
+        await RedisCluster.WaitAsync(async () => (await Task.WhenAll(_cluster.Nodes.Select(n => n.SendAsync("CLUSTER", "INFO"))))
+            .All(i => i.Contains("cluster_state:fail", StringComparison.Ordinal)), "cluster_state:fail on every node");
+
+        var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => store.GetAsync("ns", "k", default).WaitAsync(Timeouts.Await));
+        Assert.Equal(BackendFailureCodes.NotReady, down.Code);
+        Assert.Contains("CLUSTERDOWN", down.Detail, StringComparison.Ordinal);
+        await RedisCluster.WaitAsync(async () =>
+        {
+            try
+            {
+                await instance.PingAsync(default).WaitAsync(Timeouts.Await);
+                return false;
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("CLUSTERDOWN", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }, "the health check failing on the uncovered slot");
+    }
+}

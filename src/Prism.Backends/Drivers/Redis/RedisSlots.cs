@@ -42,9 +42,11 @@ internal static class RedisSlots
     }
 
     /// <summary>
-    /// The health of a cluster: in the client's view of it (the <c>CLUSTER NODES</c> StackExchange.Redis last read; asking
+    /// The health of a cluster: in the client's slot map (the <c>CLUSTER NODES</c> StackExchange.Redis last read; asking
     /// again needs admin mode) every one of the 16384 slots is served by a master not marked failed, and each of those
-    /// masters answers a PING from this client.
+    /// masters answers a key command on one of its slots (EXISTS of a probe key). A key command is what a cluster in
+    /// state fail refuses (CLUSTERDOWN) and what a stale map gets redirected on (MOVED, which refreshes the map);
+    /// PING is answered either way.
     /// </summary>
     public static async Task PingClusterAsync(IConnectionMultiplexer redis)
     {
@@ -57,6 +59,40 @@ internal static class RedisSlots
             throw new InvalidOperationException($"{16384 - served} of 16384 hash slots have no live master");
         }
 
-        await Task.WhenAll(serving.Select(n => redis.GetServer(n.EndPoint ?? throw new InvalidOperationException($"master {n.NodeId} has no address")).PingAsync()));
+        await Task.WhenAll(serving.Select(n => ProbeAsync(redis, n.Slots[0].From)));
+    }
+
+    private static async Task ProbeAsync(IConnectionMultiplexer redis, int slot)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyExistsAsync(ProbeKeys.GetOrAdd(slot, ProbeKey, redis));
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            // A credential restricted to namespaces may not read the probe key: the master answered all the same.
+        }
+        catch (RedisServerException e)
+        {
+            // The probe key is Prism's own: the answer names no user key.
+            throw new InvalidOperationException($"the master of slot {slot} refuses key commands: {e.Message}", e);
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, RedisKey> ProbeKeys = new();
+
+    /// <summary><c>prism:health:{n}</c> with the first n whose hash tag falls in <paramref name="slot"/>.</summary>
+    private static RedisKey ProbeKey(int slot, IConnectionMultiplexer redis)
+    {
+        for (var n = 0; n < 10_000_000; n++)
+        {
+            RedisKey key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"prism:health:{{{n}}}");
+            if (redis.HashSlot(key) == slot)
+            {
+                return key;
+            }
+        }
+
+        throw new InvalidOperationException($"no probe key for slot {slot}");
     }
 }
