@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Prism.Backends.Drivers.Redis;
 using Prism.Backends.KeyValue;
+using Prism.Backends.Queue;
 using Prism.Backends.Tests.Support;
 using Prism.Testing.Servers;
 
@@ -152,5 +153,81 @@ public sealed class RedisClusterTests(RedisClusterFixture redis) : IAsyncLifetim
         Assert.Equal(keys.Length.ToString(CultureInfo.InvariantCulture), await target.SendAsync("CLUSTER", "COUNTKEYSINSLOT", slot.ToString(CultureInfo.InvariantCulture)));
         var final = await Store.BatchGetAsync(_ns, keys, default).WaitAsync(Timeouts.Await);
         Assert.Equal(keys.Select(k => expected[k]), final.Select(f => Encoding.UTF8.GetString(f.Value.Span)));
+    }
+
+    [Fact]
+    public async Task ReshardingAQueuesSlot_WhileMessagesFlow_FailsNoCall_AndLosesNoMessage()
+    {
+        var queue = _drivers!.Registry.Queue("redis")!;
+        var slot = int.Parse(await redis.Cluster.Masters[0].SendAsync("CLUSTER", "KEYSLOT", (string)RedisKeyValueStore.KeyOf(_ns, "queue:{4:jobs}:messages")!),
+            CultureInfo.InvariantCulture);
+        var target = redis.Cluster.Masters.First(m => m != redis.Cluster.OwnerOfAsync(slot).Result);
+        var failures = new ConcurrentQueue<string>();
+        var sent = new ConcurrentDictionary<string, bool>();
+        var received = new ConcurrentDictionary<string, bool>();
+        await using var member = await queue.ConsumeAsync(_ns, "jobs", "g", "m1", ConsumeOptions.Default, default).WaitAsync(Timeouts.Await);
+        using var stop = new CancellationTokenSource();
+        using var stopReading = new CancellationTokenSource();
+
+        var producer = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var key = i % 3 == 0 ? "key-" + i.ToString(CultureInfo.InvariantCulture) : null;
+                    sent[await queue.EnqueueAsync(_ns, "jobs", Encoding.UTF8.GetBytes("m" + i.ToString(CultureInfo.InvariantCulture)), null, null, key, default)
+                        .WaitAsync(Timeouts.Await)] = true;
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue("enqueue: " + e.Message);
+                }
+            }
+        });
+        var consumer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in member.ReadAllAsync(stopReading.Token))
+                {
+                    received[message.MessageId] = true;
+                    if (!await member.AckAsync(message.MessageId, default).WaitAsync(Timeouts.Await))
+                    {
+                        failures.Enqueue("ack refused: " + message.MessageId);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+            {
+                // Done.
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue("consume: " + e.Message);
+            }
+        });
+
+        await RedisCluster.WaitAsync(() => Task.FromResult(received.Count > 20), "messages before the move");
+        var moved = await redis.Cluster.MoveSlotAsync(slot, target, batch: 10, pause: TimeSpan.FromMilliseconds(50));
+        var sentAfterMove = sent.Count;
+        await RedisCluster.WaitAsync(() => Task.FromResult(sent.Count > sentAfterMove + 50), "messages after the move");
+        await stop.CancelAsync();
+        await producer.WaitAsync(Timeouts.Await);
+        try
+        {
+            await RedisCluster.WaitAsync(() => Task.FromResult(sent.Keys.All(received.ContainsKey)), "every message received", TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"sent {sent.Count}, received {received.Count}, missing {sent.Keys.Count(k => !received.ContainsKey(k))}; failures: {string.Join(" | ", failures.Take(5))}");
+        }
+        await stopReading.CancelAsync();
+        await consumer.WaitAsync(Timeouts.Await);
+
+        Assert.Empty(failures);
+        Assert.True(moved >= 20, $"moved {moved} keys");
+        Assert.Equal(target.Port, (await redis.Cluster.OwnerOfAsync(slot)).Port);
+        Assert.Equal(sent.Keys.Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));
     }
 }

@@ -5,11 +5,11 @@ namespace Prism.Backends.Drivers.Redis;
 /// <summary>
 /// What changes on Redis Cluster: a multi-key command must name keys of one hash slot, so batches are split
 /// by slot (and sent together), and a multi-key command on a slot being migrated is answered TRYAGAIN until
-/// the move ends, so it is sent again after a short pause. On a single server nothing is split.
+/// the move ends, so it is sent again after a short pause (for up to about 2 s). On a single server nothing is split.
 /// </summary>
 internal static class RedisSlots
 {
-    private const int TryAgainAttempts = 50;
+    private const int TryAgainAttempts = 100;
     private static readonly TimeSpan TryAgainPause = TimeSpan.FromMilliseconds(20);
 
     /// <summary>True when the multiplexer talks to a Redis Cluster.</summary>
@@ -26,7 +26,14 @@ internal static class RedisSlots
     }
 
     /// <summary>Runs <paramref name="command"/>, again while the cluster answers TRYAGAIN (keys of a slot half-way through a move).</summary>
-    public static async Task<T> TryAgainAsync<T>(Func<Task<T>> command)
+    public static Task<T> TryAgainAsync<T>(Func<Task<T>> command) => TryAgainAsync(command, transactions: false);
+
+    /// <summary>
+    /// Runs <paramref name="command"/>, again while the cluster answers TRYAGAIN and, with <paramref name="transactions"/>,
+    /// EXECABORT: a transaction on a slot being moved is discarded whole (a queued command got ASK, TRYAGAIN or MOVED) and
+    /// runs once the move is over. Nothing of a discarded transaction ran, so running it again is safe.
+    /// </summary>
+    public static async Task<T> TryAgainAsync<T>(Func<Task<T>> command, bool transactions)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -34,7 +41,8 @@ internal static class RedisSlots
             {
                 return await command();
             }
-            catch (RedisServerException e) when (attempt < TryAgainAttempts && e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal))
+            catch (RedisServerException e) when (attempt < TryAgainAttempts
+                && (e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || (transactions && e.Message.StartsWith("EXECABORT", StringComparison.Ordinal))))
             {
                 await Task.Delay(TryAgainPause);
             }
