@@ -161,7 +161,8 @@ public sealed class RedisClusterTests(RedisClusterFixture redis) : IAsyncLifetim
         var queue = _drivers!.Registry.Queue("redis")!;
         var slot = int.Parse(await redis.Cluster.Masters[0].SendAsync("CLUSTER", "KEYSLOT", (string)RedisKeyValueStore.KeyOf(_ns, "queue:{4:jobs}:messages")!),
             CultureInfo.InvariantCulture);
-        var target = redis.Cluster.Masters.First(m => m != redis.Cluster.OwnerOfAsync(slot).Result);
+        var source = await redis.Cluster.OwnerOfAsync(slot);
+        var target = redis.Cluster.Masters.First(m => m != source);
         var failures = new ConcurrentQueue<string>();
         var sent = new ConcurrentDictionary<string, bool>();
         var received = new ConcurrentDictionary<string, bool>();
