@@ -7,8 +7,9 @@ public static class ConnectionStrings
     public static string Postgres(string value) => PostgresConnectionString.Parse(value).ConnectionString;
 
     /// <summary>
-    /// A StackExchange.Redis configuration string from <c>redis://[user:pass@]host:port</c>, <c>rediss://…</c>
-    /// (TLS: <c>ssl=true</c>) or its own form.
+    /// A StackExchange.Redis configuration string from <c>redis://[user:pass@]host:port[,host:port…]</c>,
+    /// <c>rediss://…</c> (TLS: <c>ssl=true</c>) or its own form. Several hosts (Redis Cluster nodes) are
+    /// comma-separated; the client finds the rest of a cluster from any of them.
     /// </summary>
     public static string Redis(string value)
     {
@@ -19,9 +20,23 @@ public static class ConnectionStrings
             return value;
         }
 
-        var uri = new Uri(value);
-        var config = $"{uri.Host}:{(uri.Port > 0 ? uri.Port : 6379)}";
-        var userInfo = uri.UserInfo.Split(':', 2);
+        var scheme = tls ? "rediss://" : "redis://";
+        var authority = value[scheme.Length..];
+        var end = authority.IndexOfAny(['/', '?', '#']);
+        authority = end < 0 ? authority : authority[..end];
+        var at = authority.LastIndexOf('@');
+        var hosts = authority[(at + 1)..].Split(',', StringSplitOptions.TrimEntries);
+        if (hosts.Any(h => h.Length == 0))
+        {
+            throw new UriFormatException("empty host in the redis URL");
+        }
+
+        var config = string.Join(',', hosts.Select(host =>
+        {
+            var uri = new Uri(scheme + host);
+            return $"{uri.Host}:{(uri.Port > 0 ? uri.Port : 6379)}";
+        }));
+        var userInfo = (at < 0 ? "" : authority[..at]).Split(':', 2);
         if (userInfo.Length == 2)
         {
             config += $",user={Uri.UnescapeDataString(userInfo[0])},password={Uri.UnescapeDataString(userInfo[1])}";
@@ -37,12 +52,12 @@ public static class ConnectionStrings
     /// <summary>A PostgreSQL connection string safe to show: host, port and database only.</summary>
     public static string DisplayPostgres(string value) => PostgresConnectionString.Display(PostgresConnectionString.Parse(value));
 
-    /// <summary>A Redis endpoint safe to show: the first host:port only, <c>rediss://</c> over TLS.</summary>
+    /// <summary>Redis endpoints safe to show: every host:port and nothing else, <c>rediss://</c> over TLS.</summary>
     public static string DisplayRedis(string value)
     {
-        var parts = Redis(value).Split(',');
+        var parts = Redis(value).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var tls = parts.Any(p => p.Replace(" ", "", StringComparison.Ordinal).Equals("ssl=true", StringComparison.OrdinalIgnoreCase));
-        return (tls ? "rediss://" : "redis://") + parts[0];
+        return (tls ? "rediss://" : "redis://") + string.Join(',', parts.Where(p => !p.Contains('=', StringComparison.Ordinal)));
     }
 
     /// <summary>A URL with any user information removed.</summary>

@@ -114,3 +114,20 @@ public sealed class PostgresKeyValueTests(PostgresFixture postgres) : KeyValueCo
 
     public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
 }
+
+/// <summary>The contract on a 3-master Redis Cluster, the instance URL naming every node.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class RedisClusterKeyValueTests(RedisClusterFixture redis) : KeyValueContract
+{
+    private TestBackends? _drivers;
+
+    protected override IKeyValueStore Store => _drivers!.Registry.KeyValue("redis")!;
+
+    public override Task InitializeAsync()
+    {
+        _drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Cluster.Url)));
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+}

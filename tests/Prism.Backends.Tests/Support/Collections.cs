@@ -28,3 +28,15 @@ public sealed class NatsTlsCollection : ICollectionFixture<NatsTlsFixture>
 {
     public const string Name = "nats over tls";
 }
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "redis cluster";
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterAclCollection : ICollectionFixture<RedisClusterAclFixture>
+{
+    public const string Name = "redis cluster with acl";
+}

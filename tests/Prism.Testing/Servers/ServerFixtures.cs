@@ -72,3 +72,39 @@ public abstract class TlsServerFixture<TServer> : IAsyncLifetime
         Certificates.Dispose();
     }
 }
+
+/// <summary>One 3-master Redis Cluster (no replicas) shared by a test collection (use with <c>ICollectionFixture</c>).</summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    /// <summary>The cluster.</summary>
+    public RedisCluster Cluster { get; } = new();
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => Cluster.StartAsync();
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>
+/// A 3-master Redis Cluster with one replica per master in production posture (no passwordless <c>default</c> user on
+/// any node), shared by a test collection (use with <c>ICollectionFixture</c>).
+/// </summary>
+public sealed class RedisClusterAclFixture : IAsyncLifetime
+{
+    /// <summary>The cluster.</summary>
+    public RedisCluster Cluster { get; } = new(replicas: true);
+
+    /// <summary>Configuration string of the administrator user (every node, user and password).</summary>
+    public string AdminConfiguration { get; private set; } = "";
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        await Cluster.StartAsync();
+        AdminConfiguration = await Cluster.RequireAuthenticationAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}

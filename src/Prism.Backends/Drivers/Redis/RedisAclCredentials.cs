@@ -8,6 +8,8 @@ namespace Prism.Backends.Drivers.Redis;
 /// ACL commands). A session user reaches only its namespace's keys (<c>~prism:{len}:{ns}:*</c>, the
 /// prefix every redis driver writes under), no pub/sub channel, and only the commands the data
 /// patterns send. Redis has no expiry for ACL users: the lease sweep removes those of dead sessions.
+/// On Redis Cluster ACL users are per node, so every change goes to every connected node (masters and
+/// replicas), a renewal checks the user on each, and the issued users are the union of the nodes' lists.
 /// </summary>
 internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redis) : ICredentialSource
 {
@@ -37,15 +39,15 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
         [
             "SETUSER", user, "reset", "on", ">" + secret, "~" + RedisKeyValueStore.KeyPrefix(request.Namespace) + "*", "resetchannels", "-@all", .. Commands,
         ];
-        await RunAsync(db => db.ExecuteAsync("ACL", arguments), "issue", secret, cancellation);
+        await RunEverywhereAsync(arguments, "issue", secret, cancellation);
         return new SessionCredential(user, secret, request.Namespace);
     }
 
     /// <summary>Redis users do not expire: renewing checks that the user still exists.</summary>
     public async Task RenewAsync(string principal, DateTimeOffset expiresAt, CancellationToken cancellation)
     {
-        var found = await RunAsync(db => db.ExecuteAsync("ACL", "GETUSER", Own(principal)), "renew", null, cancellation);
-        if (found.IsNull)
+        var found = await RunEverywhereAsync(["GETUSER", Own(principal)], "renew", null, cancellation);
+        if (found.Any(f => f.IsNull))
         {
             throw new CredentialIssueException($"renew refused: user {principal} no longer exists");
         }
@@ -53,7 +55,7 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
 
     /// <summary>ACL DELUSER also closes every connection authenticated as the user.</summary>
     public Task RevokeAsync(string principal, CancellationToken cancellation) =>
-        RunAsync(db => db.ExecuteAsync("ACL", "DELUSER", Own(principal)), "revoke", null, cancellation);
+        RunEverywhereAsync(["DELUSER", Own(principal)], "revoke", null, cancellation);
 
     /// <inheritdoc />
     public async Task CheckAsync(CancellationToken cancellation)
@@ -69,14 +71,32 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListIssuedAsync(CancellationToken cancellation)
     {
-        var users = await RunAsync(db => db.ExecuteAsync("ACL", "USERS"), "list", null, cancellation);
-        return [.. ((RedisResult[])users!).Select(u => (string)u!).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal))];
+        var users = await RunEverywhereAsync(["USERS"], "list", null, cancellation);
+        return [.. users.SelectMany(list => (RedisResult[])list!).Select(u => (string)u!).Where(u => u.StartsWith(UserPrefix, StringComparison.Ordinal)).Distinct()];
     }
 
     private static string Own(string principal) =>
         principal.StartsWith(UserPrefix, StringComparison.Ordinal) ? principal : throw new ArgumentException($"'{principal}' is not a session user", nameof(principal));
 
-    private async Task<RedisResult> RunAsync(Func<IDatabase, Task<RedisResult>> command, string what, string? secret, CancellationToken cancellation)
+    /// <summary>ACL <paramref name="arguments"/> on the server, or on every connected node of a cluster; one answer per node.</summary>
+    private Task<RedisResult[]> RunEverywhereAsync(object[] arguments, string what, string? secret, CancellationToken cancellation) =>
+        RunAsync(async db =>
+        {
+            if (!RedisSlots.IsCluster(db.Multiplexer))
+            {
+                return [await db.ExecuteAsync("ACL", arguments)];
+            }
+
+            var nodes = db.Multiplexer.GetServers().Where(s => s.IsConnected).ToList();
+            if (nodes.Count == 0)
+            {
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no cluster node connected", null, CommandStatus.Unknown);
+            }
+
+            return await Task.WhenAll(nodes.Select(n => n.ExecuteAsync("ACL", arguments)));
+        }, what, secret, cancellation);
+
+    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command, string what, string? secret, CancellationToken cancellation)
     {
         try
         {

@@ -9,11 +9,11 @@ namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>Redis: key-value on strings and queues on streams, one multiplexer per instance.</summary>
 public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
-    "redis://[user:pass@]host:port or host:port[,password=…] (StackExchange.Redis form).")
+    "redis://[user:pass@]host:port[,host:port…] or host:port[,host:port…][,password=…] (StackExchange.Redis form); several hosts for Redis Cluster.")
 {
     /// <summary>Redis endpoint of the default instance.</summary>
     public static readonly Setting UrlSetting = new("PRISM_REDIS_URL", "backends:redis:url", "127.0.0.1:6379",
-        "Redis endpoint of the 'redis' instance, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port.")
+        "Redis endpoint of the 'redis' instance, in StackExchange.Redis form (host:port[,password=…]) or redis://[user:pass@]host:port; comma-separated hosts for Redis Cluster.")
     {
         Secret = true,
     };
@@ -94,7 +94,7 @@ public sealed class RedisBackendType() : UrlBackendType(UrlSetting,
                 throw new InvalidOperationException("not connected");
             }
 
-            await redis.GetDatabase().PingAsync().WaitAsync(cancellation);
+            await (RedisSlots.IsCluster(redis) ? RedisSlots.PingClusterAsync(redis) : redis.GetDatabase().PingAsync()).WaitAsync(cancellation);
         }
 
         public override object? CreateDriver(string pattern) => pattern switch

@@ -11,9 +11,16 @@ internal static class RedisFailures
 {
     private const string Backend = "redis";
 
-    /// <summary>Connection failures, timeouts, a closed multiplexer and a server still loading its data.</summary>
+    /// <summary>
+    /// Redis Cluster answers while a slot has no master or is moving: the cluster is down (CLUSTERDOWN, until a
+    /// replica is promoted), a multi-key command met a slot half moved (TRYAGAIN), a node lost its master
+    /// (MASTERDOWN), or a write reached a master just demoted to replica (READONLY).
+    /// </summary>
+    private static readonly string[] ClusterNotReady = ["CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "READONLY"];
+
+    /// <summary>Connection failures, timeouts, a closed multiplexer, a server still loading its data and a cluster in transition.</summary>
     public static bool IsUnavailable(Exception e) =>
-        e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException || IsLoading(e);
+        e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException || IsLoading(e) || ClusterState(e) is not null;
 
     /// <summary>
     /// The exception to throw for <paramref name="e"/>, with a code and a detail free of keys that names the
@@ -34,6 +41,7 @@ internal static class RedisFailures
         RedisTimeoutException => new(Backend, BackendFailureCodes.Timeout, "no answer within the command timeout", e),
         ObjectDisposedException => new(Backend, BackendFailureCodes.ConnectionLost, "the connection was closed", e),
         _ when IsLoading(e) => new(Backend, BackendFailureCodes.NotReady, "the server is loading its dataset", e),
+        _ when ClusterState(e) is { } state => new(Backend, BackendFailureCodes.NotReady, $"the cluster cannot serve the call now ({state})", e),
         _ => new(Backend, BackendFailureCodes.Unreachable, e.GetType().Name, e),
     };
 
@@ -43,6 +51,10 @@ internal static class RedisFailures
             DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
             _ => endpoint.ToString(),
         }));
+
+    /// <summary>The cluster error's first word (never the rest, which may name a key), or null.</summary>
+    private static string? ClusterState(Exception e) =>
+        e is RedisServerException server ? ClusterNotReady.FirstOrDefault(word => server.Message.StartsWith(word, StringComparison.Ordinal)) : null;
 
     private static bool IsLoading(Exception e) =>
         e is RedisServerException server && server.Message.StartsWith("LOADING", StringComparison.Ordinal);

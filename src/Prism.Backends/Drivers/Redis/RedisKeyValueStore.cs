@@ -8,7 +8,8 @@ using StackExchange.Redis;
 namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>
-/// Key-value on Redis strings: SET/GET/DEL/EXISTS/PEXPIRE/PTTL/PERSIST, batches as MSET/MGET/DEL.
+/// Key-value on Redis strings: SET/GET/DEL/EXISTS/PEXPIRE/PTTL/PERSIST, batches as MSET/MGET/DEL (on Redis
+/// Cluster one per hash slot of the batch's keys, see <see cref="RedisSlots"/>).
 /// A key is stored as <c>prism:{length of namespace}:{namespace}:{key}</c>; the length prefix
 /// makes the mapping injective, so a crafted key cannot reach another namespace.
 /// </summary>
@@ -70,29 +71,37 @@ public sealed class RedisKeyValueStore(Func<Task<IConnectionMultiplexer>> redis,
     public Task<IReadOnlyList<KeyValueResult>> BatchSetAsync(string @namespace, IReadOnlyList<KeyValueWrite> items, CancellationToken cancellation) =>
         RunAsync<IReadOnlyList<KeyValueResult>>(async db =>
         {
-            if (items.Count > 0)
-            {
-                // MSET applies every pair atomically; a key repeated in the batch ends with its last value.
-                await db.StringSetAsync([.. items.Select(i => new KeyValuePair<RedisKey, RedisValue>(KeyOf(@namespace, i.Key), i.Value))]);
-            }
-
+            // One MSET per hash slot (one in all on a single server), each atomic; a key repeated in the batch ends with its last value.
+            var pairs = items.Select(i => new KeyValuePair<RedisKey, RedisValue>(KeyOf(@namespace, i.Key), i.Value)).ToArray();
+            await Task.WhenAll(RedisSlots.Groups(db.Multiplexer, pairs.Length, i => pairs[i].Key)
+                .Select(group => RedisSlots.TryAgainAsync(() => db.StringSetAsync([.. group.Select(i => pairs[i])]))));
             return [.. items.Select(_ => KeyValueResult.Ok)];
         }, cancellation);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<KeyValueLookup>> BatchGetAsync(string @namespace, IReadOnlyList<string> keys, CancellationToken cancellation) =>
         RunAsync<IReadOnlyList<KeyValueLookup>>(async db =>
-            keys.Count == 0 ? [] : [.. (await db.StringGetAsync([.. keys.Select(k => KeyOf(@namespace, k))])).Select(Lookup)], cancellation);
+        {
+            var redisKeys = keys.Select(k => KeyOf(@namespace, k)).ToArray();
+            var values = new RedisValue[redisKeys.Length];
+            await Task.WhenAll(RedisSlots.Groups(db.Multiplexer, redisKeys.Length, i => redisKeys[i]).Select(async group =>
+            {
+                var got = await RedisSlots.TryAgainAsync(() => db.StringGetAsync([.. group.Select(i => redisKeys[i])]));
+                for (var j = 0; j < group.Length; j++)
+                {
+                    values[group[j]] = got[j];
+                }
+            }));
+            return [.. values.Select(Lookup)];
+        }, cancellation);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<KeyValueResult>> BatchDeleteAsync(string @namespace, IReadOnlyList<string> keys, CancellationToken cancellation) =>
         RunAsync<IReadOnlyList<KeyValueResult>>(async db =>
         {
-            if (keys.Count > 0)
-            {
-                await db.KeyDeleteAsync([.. keys.Select(k => KeyOf(@namespace, k))]);
-            }
-
+            var redisKeys = keys.Select(k => KeyOf(@namespace, k)).ToArray();
+            await Task.WhenAll(RedisSlots.Groups(db.Multiplexer, redisKeys.Length, i => redisKeys[i])
+                .Select(group => RedisSlots.TryAgainAsync(() => db.KeyDeleteAsync([.. group.Select(i => redisKeys[i])]))));
             return [.. keys.Select(_ => KeyValueResult.Ok)];
         }, cancellation);
 

@@ -150,7 +150,9 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
         try
         {
             multiplexer = await redis().WaitAsync(cancellation);
-            var result = await operation(multiplexer.GetDatabase()).WaitAsync(cancellation);
+            var db = multiplexer.GetDatabase();
+            // On a cluster, a transaction on a slot being moved is discarded (EXECABORT) and runs again once the move is over.
+            var result = await RedisSlots.TryAgainAsync(() => operation(db), RedisSlots.IsCluster(multiplexer)).WaitAsync(cancellation);
             _outage.Succeeded();
             return result;
         }

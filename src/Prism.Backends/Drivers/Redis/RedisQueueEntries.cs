@@ -8,9 +8,11 @@ namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>
 /// Keys and stream fields of the Redis queue driver. Every key of a queue starts with the namespace's
-/// key-value prefix (<see cref="RedisKeyValueStore.KeyOf"/>), then <c>queue:{length}:{queue}:</c>, so a
+/// key-value prefix (<see cref="RedisKeyValueStore.KeyOf"/>), then <c>queue:{length:queue}:</c>, so a
 /// Redis ACL on <c>~prism:{len}:{ns}:*</c> covers the namespace's queues too and the length keeps queues
-/// apart. A message is one stream entry: its Prism id, payload, metadata as JSON, enqueue time and one
+/// apart. The braces are a Redis Cluster hash tag: namespace names have none (DNS labels) and the tag starts
+/// with the length digits, so it is never empty and every key of one queue hashes to the same slot, as the
+/// transactions over stream, dead letters, delays and idempotency keys need. A message is one stream entry: its Prism id, payload, metadata as JSON, enqueue time and one
 /// field per context value that is set.
 /// </summary>
 internal static class RedisQueueEntries
@@ -124,5 +126,5 @@ internal static class RedisQueueEntries
         fields.TryGetValue(name, out var value) && value.TryParse(out long number) ? number : 0;
 
     private static RedisKey Key(string @namespace, string queue, string part) =>
-        RedisKeyValueStore.KeyOf(@namespace, string.Create(CultureInfo.InvariantCulture, $"queue:{queue.Length}:{queue}:{part}"));
+        RedisKeyValueStore.KeyOf(@namespace, string.Create(CultureInfo.InvariantCulture, $"queue:{{{queue.Length}:{queue}}}:{part}"));
 }
