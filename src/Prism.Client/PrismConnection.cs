@@ -67,7 +67,7 @@ public sealed class PrismConnection : IDisposable
                 attempt--;
                 activity?.AddEvent(new ActivityEvent("prism.token_renewed"));
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < _options.MaxAttempts && !cancellation.IsCancellationRequested)
+            catch (RpcException e) when (Retryable(e, cancellation) && attempt < _options.MaxAttempts)
             {
                 var wait = Backoff(attempt);
                 activity?.AddEvent(new ActivityEvent("prism.retry", tags: new ActivityTagsCollection
@@ -84,6 +84,27 @@ public sealed class PrismConnection : IDisposable
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// UNAVAILABLE, or a stream the server side reset (CANCELLED that the caller did not ask for: a proxy killed
+    /// behind a load balancer, which resets the streams it was serving) — never a call the caller cancelled.
+    /// </summary>
+    private static bool Retryable(RpcException e, CancellationToken cancellation) =>
+        !cancellation.IsCancellationRequested &&
+        (e.StatusCode == StatusCode.Unavailable || (e.StatusCode == StatusCode.Cancelled && ResetByServer(e.Status.DebugException)));
+
+    private static bool ResetByServer(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is HttpProtocolException or IOException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Call options of a stream (no deadline) and its span, which the caller ends with the stream.</summary>

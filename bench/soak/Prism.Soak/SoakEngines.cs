@@ -5,11 +5,11 @@ using Prism.Testing.Servers;
 
 namespace Prism.Soak;
 
-/// <summary>The engines behind the proxies: a 3-node NATS cluster (JetStream, replicas 3) and Redis.</summary>
+/// <summary>The engines behind the proxies: a 3-node NATS cluster (JetStream, replicas 3) and a Redis Cluster of 3 masters with a replica each.</summary>
 internal sealed class SoakEngines : IAsyncDisposable
 {
     private readonly NatsCluster _nats = new();
-    private RedisServer _redis = null!;
+    private readonly RedisCluster _redis = new(masters: 3, replicas: true);
 
     public string RedisUrl => _redis.Url;
 
@@ -18,13 +18,13 @@ internal sealed class SoakEngines : IAsyncDisposable
     /// <summary>JetStream replicas of the streams the nats backend creates.</summary>
     public static int NatsReplicas => 3;
 
-    public string Description => $"redis {_redis.Port}; NATS cluster {NatsUrl} (JetStream replicas {NatsReplicas})";
+    public string Description => $"Redis Cluster {RedisUrl} (3 masters, 3 replicas); NATS cluster {NatsUrl} (JetStream replicas {NatsReplicas})";
 
     public static async Task<SoakEngines> StartAsync()
     {
         var engines = new SoakEngines();
         await engines._nats.StartAsync();
-        engines._redis = await RedisServer.StartNewAsync(appendFsyncAlways: true);
+        await engines._redis.StartAsync();
         return engines;
     }
 
@@ -44,7 +44,20 @@ internal sealed class SoakEngines : IAsyncDisposable
         return $"stream leader {leader} killed; {next} leads after {elected.TotalSeconds:0.0} s; {leader} restarted";
     }
 
-    public Task<string> KillRedisMasterAsync() => Task.FromResult("(single node: Redis Cluster fixture pending)");
+    /// <summary>kill -9 of the first master; waits until its replica reports itself master and the cluster is whole again.</summary>
+    public async Task<string> KillRedisMasterAsync()
+    {
+        var victim = _redis.Masters[0];
+        var heir = _redis.Nodes[_redis.Masters.Count];
+        var clock = Stopwatch.StartNew();
+        await victim.StopAsync();
+        await RedisCluster.WaitAsync(async () => (await heir.SendAsync("INFO", "replication")).Contains("role:master", StringComparison.Ordinal),
+            "the replica taking over", TimeSpan.FromSeconds(60));
+        var promoted = clock.Elapsed;
+        await RedisCluster.WaitAsync(async () => (await heir.SendAsync("CLUSTER", "INFO")).Contains("cluster_state:ok", StringComparison.Ordinal),
+            "cluster_state:ok", TimeSpan.FromSeconds(60));
+        return $"master {victim.Endpoint} killed; replica {heir.Endpoint} master after {promoted.TotalSeconds:0.0} s, cluster ok after {clock.Elapsed.TotalSeconds:0.0} s";
+    }
 
     /// <summary>The server leading <c>prism-queues</c>, once it is not <paramref name="not"/>.</summary>
     private async Task<string> QueueStreamLeaderAsync(string? not)
