@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Prism.Hosting.Modules;
 using Prism.Identity;
@@ -16,6 +17,8 @@ var breakdown = args.Contains("--breakdown");
 var concurrency = Option("--concurrency", 16);
 var seconds = Option("--seconds", 5);
 var rounds = Option("--rounds", 3);
+var memory = args.Contains("--memory"); // storage.type memory instead of the default sqlite3 file
+var prismOnly = args.Contains("--prism-only");
 const string clientId = "bench-machine";
 const string clientSecret = "bench-machine-secret-0123456789abcdef";
 
@@ -28,9 +31,7 @@ try
     await File.WriteAllTextAsync(config, $"""
         issuer: {issuer}
         storage:
-          type: sqlite3
-          config:
-            file: identity.db
+        {(memory ? "  type: memory" : "  type: sqlite3\n  config:\n    file: identity.db")}
         web:
           http: 127.0.0.1:{port}
         staticClients:
@@ -69,10 +70,26 @@ try
         return;
     }
 
+    var prismName = $"Prism (OpenIddict, {(memory ? "in-memory SQLite" : "SQLite file")})";
+    if (prismOnly)
+    {
+        await LoadRun.RunAsync(prismName, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), prismToken);
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var alone = await LoadRun.RunAsync(prismName, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), prismToken);
+        jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
+        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"{prismName}: {alone.OpsPerSecond:0} tokens/s, p50 {alone.P50Micros / 1000:0.0} ms, p99 {alone.P99Micros / 1000:0.0} ms, {alone.Errors} errors; "
+            + $"process CPU (server and load generator) {cpu.TotalMicroseconds / (alone.Operations * (seconds + 1.0) / seconds):0} µs per token; "
+            + $"PBKDF2 verifications {prism.Services.GetRequiredService<Prism.Identity.Storage.VerifiedClientSecrets>().Verifications}, "
+            + $"methods JIT-compiled per token {(double)jitted / alone.Operations:0.00}, WAL syncs {prism.Services.GetRequiredService<Prism.Identity.Storage.IdentityDurability>().Syncs}");
+        return;
+    }
+
     await using var node = await OidcProviderProcess.StartAsync(FreePort(), clientId, clientSecret);
     var nodeToken = Token(node.TokenEndpoint);
     await nodeToken();
-    var targets = new (string Name, Func<Task> Operation)[] { ("Prism (OpenIddict, SQLite)", prismToken), ("node oidc-provider 9.13.3", nodeToken) };
+    var targets = new (string Name, Func<Task> Operation)[] { (prismName, prismToken), ("node oidc-provider 9.13.3", nodeToken) };
     var results = targets.ToDictionary(t => t.Name, _ => new List<LoadResult>());
     for (var round = 0; round < rounds; round++)
     {

@@ -43,6 +43,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<ApprovalTickets>();
         services.TryAddSingleton<TokenRequestThrottle>();
         services.TryAddSingleton<VerifiedClientSecrets>();
+        services.TryAddSingleton<IdentityDurability>();
         services.TryAddScoped<ClientRegistrar>();
         services.TryAddSingleton<IdentityStoreReadiness>();
         services.AddHostedService<IdentityStoreInitializer>();
@@ -50,7 +51,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<IdentityStorePruner>());
         services.AddDbContext<IdentityStoreContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict()
-                .AddInterceptors(new IdentityConnectionPragmas()));
+                .AddInterceptors(new IdentityConnectionPragmas(), new IdentityWriteTracker()));
 
         services.AddOpenIddict()
             .AddCore(core =>

@@ -29,8 +29,13 @@ public sealed class VerifiedClientSecrets(TimeProvider time)
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
 
+    private long _verifications;
+
     /// <summary>Number of remembered verifications (for tests).</summary>
     public int Count => _verified.Count;
+
+    /// <summary>How many PBKDF2 verifications succeeded and were remembered since start (for tests and the bench).</summary>
+    public long Verifications => Interlocked.Read(ref _verifications);
 
     /// <summary>True when <paramref name="secret"/> was verified against <paramref name="storedHash"/> within <see cref="Lifetime"/>.</summary>
     public bool IsVerified(string storedHash, string secret)
@@ -59,6 +64,7 @@ public sealed class VerifiedClientSecrets(TimeProvider time)
         }
 
         _verified[Entry(storedHash, secret)] = time.GetUtcNow() + Lifetime;
+        Interlocked.Increment(ref _verifications);
     }
 
     /// <summary>Forgets every verification, e.g. when client registrations change.</summary>
