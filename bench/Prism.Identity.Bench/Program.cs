@@ -17,6 +17,7 @@ var breakdown = args.Contains("--breakdown");
 var concurrency = Option("--concurrency", 16);
 var seconds = Option("--seconds", 5);
 var rounds = Option("--rounds", 3);
+var warmup = Option("--warmup", 5); // seconds per target before the first round: the JIT tiers up OpenIddict's pipeline
 var memory = args.Contains("--memory"); // storage.type memory instead of the default sqlite3 file
 var prismOnly = args.Contains("--prism-only");
 const string clientId = "bench-machine";
@@ -73,7 +74,7 @@ try
     var prismName = $"Prism (OpenIddict, {(memory ? "in-memory SQLite" : "SQLite file")})";
     if (prismOnly)
     {
-        await LoadRun.RunAsync(prismName, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), prismToken);
+        await LoadRun.RunAsync(prismName, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero, prismToken);
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var alone = await LoadRun.RunAsync(prismName, concurrency, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), prismToken);
@@ -90,6 +91,11 @@ try
     var nodeToken = Token(node.TokenEndpoint);
     await nodeToken();
     var targets = new (string Name, Func<Task> Operation)[] { (prismName, prismToken), ("node oidc-provider 9.13.3", nodeToken) };
+    foreach (var (name, operation) in targets)
+    {
+        await LoadRun.RunAsync(name, concurrency, TimeSpan.FromSeconds(warmup), TimeSpan.Zero, operation);
+    }
+
     var results = targets.ToDictionary(t => t.Name, _ => new List<LoadResult>());
     for (var round = 0; round < rounds; round++)
     {
@@ -99,7 +105,7 @@ try
         }
     }
 
-    Console.WriteLine($"## client_credentials token endpoint, {concurrency} concurrent clients, {rounds} alternating rounds of {seconds} s, {Environment.ProcessorCount} CPUs, loopback");
+    Console.WriteLine($"## client_credentials token endpoint, {concurrency} concurrent clients, {rounds} alternating rounds of {seconds} s after {warmup} s of warm-up each, {Environment.ProcessorCount} CPUs, loopback");
     Console.WriteLine();
     Console.WriteLine("| round | target | tokens/s | p50 ms | p99 ms | errors |");
     Console.WriteLine("|---:|---|---:|---:|---:|---:|");

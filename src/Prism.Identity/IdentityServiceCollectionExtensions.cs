@@ -43,6 +43,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<ApprovalTickets>();
         services.TryAddSingleton<TokenRequestThrottle>();
         services.TryAddSingleton<VerifiedClientSecrets>();
+        services.TryAddSingleton<ApplicationSnapshots>();
         services.TryAddSingleton<IdentityDurability>();
         services.TryAddScoped<ClientRegistrar>();
         services.TryAddSingleton<IdentityStoreReadiness>();
