@@ -44,6 +44,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<TokenRequestThrottle>();
         services.TryAddSingleton<VerifiedClientSecrets>();
         services.TryAddSingleton<ApplicationSnapshots>();
+        services.TryAddSingleton<IdentityWriteGate>();
         services.TryAddSingleton<IdentityDurability>();
         services.TryAddScoped<ClientRegistrar>();
         services.TryAddSingleton<IdentityStoreReadiness>();
@@ -52,7 +53,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<IdentityStorePruner>());
         services.AddDbContext<IdentityStoreContext>((sp, options) =>
             options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict()
-                .AddInterceptors(new IdentityConnectionPragmas(), new IdentityWriteTracker()));
+                .AddInterceptors(new IdentityConnectionPragmas(), new IdentityWriteTracker(), sp.GetRequiredService<IdentityWriteGate>()));
 
         services.AddOpenIddict()
             .AddCore(core =>
