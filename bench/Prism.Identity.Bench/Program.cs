@@ -67,7 +67,7 @@ try
 
     if (breakdown)
     {
-        await Breakdown.RunAsync(prism.Services, prismToken, seconds);
+        await Breakdown.RunAsync(prism.Services, prismToken, seconds, warmup);
         return;
     }
 
