@@ -14,6 +14,14 @@ public static class IdentityEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var readiness = app.Services.GetRequiredService<IdentityStoreReadiness>();
+        var durability = app.Services.GetRequiredService<IdentityDurability>();
+        app.Use(async (context, next) =>
+        {
+            // Group commit: a response leaves only once the store writes of its request are on disk.
+            var writes = IdentityDurability.Track();
+            context.Response.OnStarting(() => writes.Wrote ? durability.FlushAsync() : Task.CompletedTask);
+            await next(context);
+        });
         app.Use(async (context, next) =>
         {
             // Discovery and JWKS need no store, health reports on it; the rest waits for the start-up preparation.

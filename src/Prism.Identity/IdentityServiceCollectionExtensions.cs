@@ -42,16 +42,25 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddSingleton<TokenPrincipals>();
         services.TryAddSingleton<ApprovalTickets>();
         services.TryAddSingleton<TokenRequestThrottle>();
+        services.TryAddSingleton<VerifiedClientSecrets>();
+        services.TryAddSingleton<ApplicationSnapshots>();
+        services.TryAddSingleton<IdentityWriteGate>();
+        services.TryAddSingleton<IdentityDurability>();
         services.TryAddScoped<ClientRegistrar>();
         services.TryAddSingleton<IdentityStoreReadiness>();
         services.AddHostedService<IdentityStoreInitializer>();
         services.TryAddSingleton<IdentityStorePruner>();
         services.AddHostedService(sp => sp.GetRequiredService<IdentityStorePruner>());
         services.AddDbContext<IdentityStoreContext>((sp, options) =>
-            options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict());
+            options.UseSqlite(sp.GetRequiredService<IdentityDatabase>().ConnectionString).UseOpenIddict()
+                .AddInterceptors(new IdentityConnectionPragmas(), new IdentityWriteTracker(), sp.GetRequiredService<IdentityWriteGate>()));
 
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityStoreContext>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<IdentityStoreContext>();
+                core.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, PrismApplicationManager>();
+            })
             .AddServer(server =>
             {
                 server.SetConfigurationEndpointUris(Relative(IdentityEndpoints.Discovery))

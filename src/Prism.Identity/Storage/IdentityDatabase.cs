@@ -40,6 +40,9 @@ public sealed class IdentityDatabase : IDisposable
     /// <summary>Connection string for EF Core.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>True for <c>storage.type: memory</c>.</summary>
+    public bool InMemory => _keepAlive is not null;
+
     /// <summary>The file path, or <c>memory</c>.</summary>
     public string Description { get; }
 
