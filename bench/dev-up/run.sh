@@ -12,12 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
-core=(identity admin proxy)
+core=(identity admin proxy console)
 
 memory() { awk -v field="$1:" '$1 == field { printf "%.0f", $2 / 1024 }' "/proc/$2/smaps_rollup"; }
 
-echo "| run | dev up → all healthy (s) | identity RSS / PSS (MB) | admin RSS / PSS (MB) | proxy RSS / PSS (MB) | identity+admin+proxy: sum of RSS (MB) | identity+admin+proxy: sum of PSS (MB) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | dev up → all healthy (s) | identity RSS / PSS (MB) | admin RSS / PSS (MB) | proxy RSS / PSS (MB) | console RSS / PSS (MB) | four modules: sum of RSS (MB) | four modules: sum of PSS (MB) | viewer (Aspire dashboard) RSS / PSS (MB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
   home=$(mktemp -d)
   start=$(date +%s.%N)
@@ -31,19 +31,21 @@ for run in $(seq 1 "$runs"); do
     row+=" $rss / $pss |"
     rss_sum=$((rss_sum + rss)) pss_sum=$((pss_sum + pss))
   done
+  viewer=$(cat "$home/run/telemetry.pid")
+  viewer="$(memory Rss "$viewer") / $(memory Pss "$viewer")"
   PRISM_HOME="$home" bin/prism dev down >/dev/null
   rm -rf "$home"
-  printf "| %d | %.2f |%s %d | %d |\n" "$run" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$row" "$rss_sum" "$pss_sum"
+  printf "| %d | %.2f |%s %d | %d | %s |\n" "$run" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "$row" "$rss_sum" "$pss_sum" "$viewer"
 done
 echo
-echo "Targets (issue 6): under 3 s to healthy, under 300 MB for identity + admin + proxy."
+echo "Targets (issue 15): under 2 s to healthy; identity + admin + proxy + console under 250 MB PSS (the viewer on its own)."
 
 # Only identity, admin and proxy running: their PSS then shares the runtime pages among the three alone.
 home=$(mktemp -d)
 PRISM_HOME="$home" bin/prism dev up identity admin proxy >/dev/null
 sleep 2
 rss_sum=0 pss_sum=0
-for service in "${core[@]}"; do
+for service in identity admin proxy; do
   pid=$(cat "$home/run/$service.pid")
   rss_sum=$((rss_sum + $(memory Rss "$pid"))) pss_sum=$((pss_sum + $(memory Pss "$pid")))
 done
