@@ -31,7 +31,11 @@ internal sealed class PhaseStats(string name, string fault)
     /// <summary>Consume and subscribe streams that broke (their proxy died) and were opened again.</summary>
     public long StreamsReopened => Interlocked.Read(ref _streamsReopened);
 
-    public void StreamBroke() => Interlocked.Increment(ref _streamsReopened);
+    public void StreamBroke(Exception error)
+    {
+        Interlocked.Increment(ref _streamsReopened);
+        FirstErrors.TryAdd("stream " + Status(error), error.Message);
+    }
 
     public void Succeeded(TimeSpan latency)
     {

@@ -88,7 +88,9 @@ var report = Report(clock.All, ledger, kvLost, phaseSeconds);
 Console.WriteLine(report);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportFile))!);
 await File.WriteAllTextAsync(reportFile, report);
-Say($"report written to {reportFile}");
+var logs = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(reportFile))!, "soak-logs");
+topology.CopyLogs(logs);
+Say($"report written to {reportFile}, process logs to {logs}");
 return kvLost == 0 && !ledger.QueueLost.Any() ? 0 : 1;
 
 async Task FaultAsync(string name, string fault, Func<PhaseStats, Task> inject)

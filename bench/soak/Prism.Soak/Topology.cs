@@ -163,6 +163,16 @@ internal sealed class Topology : IAsyncDisposable
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
     };
 
+    /// <summary>Copies every process log (prism modules, HAProxy) to <paramref name="folder"/>.</summary>
+    public void CopyLogs(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var log in Directory.EnumerateFiles(Folder.Path, "*.log"))
+        {
+            File.Copy(log, Path.Combine(folder, Path.GetFileName(log)), overwrite: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         for (var i = _owned.Count - 1; i >= 0; i--)

@@ -85,7 +85,7 @@ internal sealed class Workload(PrismConnection connection, GrpcChannel admin, IT
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is RpcException or PrismClientException or IOException or InvalidOperationException)
             {
-                clock.Current.StreamBroke();
+                clock.Current.StreamBroke(e);
                 await Task.Delay(200, CancellationToken.None);
             }
             catch (Exception) when (stop.IsCancellationRequested)
@@ -122,7 +122,7 @@ internal sealed class Workload(PrismConnection connection, GrpcChannel admin, IT
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is RpcException or PrismClientException or IOException or InvalidOperationException)
             {
-                clock.Current.StreamBroke();
+                clock.Current.StreamBroke(e);
                 await Task.Delay(200, CancellationToken.None);
             }
             catch (Exception) when (stop.IsCancellationRequested)
