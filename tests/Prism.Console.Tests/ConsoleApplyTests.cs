@@ -119,4 +119,40 @@ public class ConsoleApplyTests(ConsoleStack stack)
         await Expect(alert).ToContainTextAsync($"manifest document 1: namespace '{ns}'", new() { Timeout = 30_000 });
         await Expect(alert).ToContainTextAsync("no-such-instance");
     }
+
+    [Fact]
+    public async Task PostsWithoutTheAntiforgeryToken_ToApplyBackendEditAndTerminateIdentity_AreRefused_AndChangeNothing()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var ns = "forged-" + suffix;
+        var developer = await stack.BearerAsync(ConsoleStack.Developer);
+        var backend = (await stack.Admin.CreateBackendAsync(new CreateBackendRequest { Backend = new Backend { Name = "forged-mem-" + suffix, Type = "memstore" } },
+            developer, DateTime.UtcNow + Wait)).Backend;
+        var identity = $"svc-{suffix}@local.prism";
+        var now = DateTimeOffset.UtcNow;
+        await stack.Store.UpsertSessionAsync(new Prism.ControlStore.SessionRecord("s-" + suffix, identity, "prismctl", "orders", "proxy/test",
+            Prism.ControlStore.SessionStatus.Active, now, now, 1, 1, 1, null, null), CancellationToken.None);
+        var page = await stack.SignedInPageAsync(ConsoleStack.Developer);
+        var forms = page.Context.APIRequest;
+
+        var posts = new (string Path, IFormData Form)[]
+        {
+            ("/apply", forms.CreateFormData().Set("manifest", $"kind: Namespace\nname: {ns}\n")),
+            ($"/backends/{backend.Name}/edit", forms.CreateFormData().Set("version", backend.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Set("type", "memstore").Set("description", "forged")),
+            ("/sessions/terminate-identity", forms.CreateFormData().Set("identity", identity)),
+        };
+        foreach (var (path, form) in posts)
+        {
+            var response = await forms.PostAsync(path, new APIRequestContextOptions { Form = form });
+            Assert.Equal(400, response.Status);
+            Assert.Contains("antiforgery", await response.TextAsync(), StringComparison.Ordinal);
+        }
+
+        var lookup = await Assert.ThrowsAsync<RpcException>(async () =>
+            await stack.Admin.GetNamespaceAsync(new GetNamespaceRequest { Name = ns }, developer, DateTime.UtcNow + Wait));
+        Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
+        Assert.Equal("", (await stack.Admin.GetBackendAsync(new GetBackendRequest { Name = backend.Name }, developer, DateTime.UtcNow + Wait)).Backend.Description);
+        Assert.Equal(SessionState.Active, (await stack.Admin.GetSessionAsync(new GetSessionRequest { Id = "s-" + suffix }, developer, DateTime.UtcNow + Wait)).Session.State);
+    }
 }
