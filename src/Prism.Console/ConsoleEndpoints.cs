@@ -54,6 +54,8 @@ public static partial class ConsoleEndpoints
         NamespaceEditPages.Map(pages);
         SessionPages.Map(pages);
         BackendPages.Map(pages);
+        BackendEditPages.Map(pages);
+        ApplyPages.Map(pages);
         ConfigPages.Map(pages);
         QueuePages.Map(pages);
         MaintenancePages.Map(pages);

@@ -1,6 +1,7 @@
 using Prism.Admin.V1;
 using Prism.Cli.Commands;
 using Prism.Cli.Manifests;
+using Prism.Manifests;
 
 namespace Prism.Cli.Tests;
 

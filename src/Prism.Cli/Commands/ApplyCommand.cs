@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Prism.Admin.V1;
-using Prism.Cli.Manifests;
+using Prism.Manifests;
 using Spectre.Console;
 
 namespace Prism.Cli.Commands;
@@ -12,7 +11,7 @@ namespace Prism.Cli.Commands;
 /// one ApplyRequest, which the server applies in one transaction or not at all. A file with any error
 /// sends nothing.
 /// </summary>
-internal static partial class ApplyCommand
+internal static class ApplyCommand
 {
     /// <summary>The <c>apply</c> command (a new instance for each place it is added).</summary>
     public static Command Create()
@@ -63,10 +62,7 @@ internal static partial class ApplyCommand
     /// <c>namespace 'orders': </c> or <c>backend 'x': </c>.
     /// </summary>
     internal static string Locate(string detail, IReadOnlyDictionary<(string Kind, string Name), string> origins) =>
-        ResourcePrefix().Match(detail) is { Success: true } match
-            && origins.TryGetValue((match.Groups[1].Value, match.Groups[2].Value), out var origin)
-            ? $"{origin}: {detail}"
-            : detail;
+        ManifestReader.Locate(detail, origins);
 
     private static async Task<List<ManifestInput>> ReadAsync(string[] paths, CancellationToken cancellation)
     {
@@ -101,7 +97,4 @@ internal static partial class ApplyCommand
 
         return inputs;
     }
-
-    [GeneratedRegex(@"^(namespace|backend) '([^']+)': ")]
-    private static partial Regex ResourcePrefix();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Prism.Manifests;
 
 namespace Prism.Cli.Commands;
 
@@ -6,25 +7,8 @@ namespace Prism.Cli.Commands;
 public static class Durations
 {
     /// <summary>A duration; a bare number is seconds.</summary>
-    public static TimeSpan Parse(string value, string option)
-    {
-        var text = value.Trim();
-        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? char.ToLowerInvariant(text[^1]) : 's';
-        var number = char.IsLetter(text.LastOrDefault()) ? text[..^1] : text;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || amount < 0)
-        {
-            throw CliException.Usage($"{option} expects a duration like 30s, 15m, 2h or 1d, got '{value}'");
-        }
-
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(amount),
-            'm' => TimeSpan.FromMinutes(amount),
-            'h' => TimeSpan.FromHours(amount),
-            'd' => TimeSpan.FromDays(amount),
-            _ => throw CliException.Usage($"{option} expects a duration like 30s, 15m, 2h or 1d, got '{value}'"),
-        };
-    }
+    public static TimeSpan Parse(string value, string option) =>
+        DurationText.TryParse(value, out var duration) ? duration : throw CliException.Usage($"{option} {DurationText.Expected}, got '{value}'");
 
     /// <summary>An RFC 3339 time, or a duration meaning that long before <paramref name="now"/>.</summary>
     public static DateTimeOffset PointInTime(string value, DateTimeOffset now, string option)

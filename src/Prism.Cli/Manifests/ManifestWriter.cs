@@ -6,7 +6,7 @@ using YamlDotNet.Serialization;
 namespace Prism.Cli.Manifests;
 
 /// <summary>
-/// Writes namespaces and backends as manifest documents in the format <see cref="ManifestReader"/> reads,
+/// Writes namespaces and backends as manifest documents in the format <see cref="Prism.Manifests.ManifestReader"/> reads,
 /// so that applying the output unchanged reports <c>unchanged</c>. Output-only fields (who changed it and
 /// when, endpoint, capabilities, which secrets are set) become YAML comments; secret values are never
 /// returned by the server and never written.

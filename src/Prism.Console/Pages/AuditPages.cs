@@ -9,7 +9,7 @@ using static Prism.WebConsole.Pages.Html;
 
 namespace Prism.WebConsole.Pages;
 
-/// <summary>The audit log (admin:audit): the latest entries, newest first, with filters and older pages.</summary>
+/// <summary>The audit log (admin:audit): the latest entries, newest first, with filters and older pages; an export of a time range (<see cref="AuditExport"/>).</summary>
 internal static class AuditPages
 {
     private const string Title = "Audit log";
@@ -34,6 +34,7 @@ internal static class AuditPages
                 return PageResponse.Panel(page, Title, Section, Panel(filter, Failure(failure)), failure.HttpStatus);
             }
         });
+        pages.MapGet("/audit/export", AuditExport.DownloadAsync);
     }
 
     private static string Panel(AuditFilter filter, string content) =>
@@ -43,6 +44,7 @@ internal static class AuditPages
         + $"<label>Operation <input name=\"operation\" value=\"{E(filter.Operation)}\" placeholder=\"CreateNamespace\"></label>"
         + $"<label>Namespace <input name=\"namespace\" value=\"{E(filter.Namespace)}\"></label>"
         + "<button type=\"submit\">Show</button></form>"
+        + AuditExport.Form
         + content + "</section>";
 
     private static string Table(AuditFilter filter, AuditPage page, bool paged)

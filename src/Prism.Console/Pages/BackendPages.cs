@@ -11,7 +11,7 @@ using static Prism.WebConsole.Pages.Html;
 namespace Prism.WebConsole.Pages;
 
 /// <summary>
-/// Named backends: create and delete instances (secrets are written, never shown back), and their health.
+/// Named backends: create, edit (<see cref="BackendEditPages"/>) and delete instances (secrets are written, never shown back), and their health.
 /// The health table (a round trip to every backend, up to the admin's health timeout) is fetched by htmx
 /// when the page has loaded, and again on demand.
 /// </summary>
@@ -93,7 +93,7 @@ internal static class BackendPages
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(string.Join(", ", b.SecretsSet))}</td><td>{b.Version}</td><td>");
             if (b.Source == "api")
             {
-                html.Append(Form(page, $"/backends/{U(b.Name)}/delete", "#backends-panel",
+                html.Append(CultureInfo.InvariantCulture, $"<a href=\"/backends/{U(b.Name)}/edit\">Edit</a> ").Append(Form(page, $"/backends/{U(b.Name)}/delete", "#backends-panel",
                     $"<input type=\"hidden\" name=\"version\" value=\"{b.Version}\"><button type=\"submit\">Delete</button>",
                     confirm: $"Delete backend {b.Name}?", cssClass: "inline"));
             }

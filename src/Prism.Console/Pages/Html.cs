@@ -28,7 +28,7 @@ internal static class Html
 
     private static readonly (string Path, string Label)[] Sections =
     [
-        ("/", "Overview"), ("/namespaces", "Namespaces"), ("/sessions", "Sessions"), ("/backends", "Backends"), ("/configs", "Configs"), ("/queues", "Queues"), ("/maintenance", "Maintenance"), ("/drain", "Drain"), ("/audit", "Audit log"),
+        ("/", "Overview"), ("/namespaces", "Namespaces"), ("/sessions", "Sessions"), ("/backends", "Backends"), ("/apply", "Apply"), ("/configs", "Configs"), ("/queues", "Queues"), ("/maintenance", "Maintenance"), ("/drain", "Drain"), ("/audit", "Audit log"),
     ];
 
     /// <summary>HTML-encodes <paramref name="text"/> for element content and attribute values.</summary>

@@ -10,7 +10,7 @@ using static Prism.WebConsole.Pages.Html;
 
 namespace Prism.WebConsole.Pages;
 
-/// <summary>Sessions of data-plane clients: list (active, or every one), terminate.</summary>
+/// <summary>Sessions of data-plane clients: list (active, or every one), terminate one, or every one of an identity.</summary>
 internal static class SessionPages
 {
     private const string Title = "Sessions";
@@ -33,6 +33,21 @@ internal static class SessionPages
             return PageResponse.Panel(page, Title, Section, await PanelAsync(page, admin, message, false, null),
                 result.Failure?.HttpStatus ?? StatusCodes.Status200OK);
         });
+        pages.MapPost("/sessions/terminate-identity", async (HttpContext http, AdminChannel admin, [FromForm] string? identity, [FromForm] string? reason) =>
+        {
+            var page = PageContext.For(http);
+            var who = (identity ?? "").Trim();
+            var result = who.Length == 0
+                ? new AdminResult<TerminateSessionResponse>(null, new AdminFailure("The request was not valid.",
+                    "Identity: give the token subject, email or client id whose sessions to terminate", StatusCodes.Status400BadRequest))
+                : await admin.CallAsync(http, (c, o) =>
+                    c.TerminateSessionAsync(new TerminateSessionRequest { Identity = who, Reason = (reason ?? "").Trim() }, o));
+            var message = result.Value is { } response
+                ? Notice($"Terminated {response.Sessions.Count} active session(s) of {who}; its tokens issued until now are refused.")
+                : Failure(result.Failure);
+            return PageResponse.Panel(page, Title, Section, await PanelAsync(page, admin, message, false, null),
+                result.Failure?.HttpStatus ?? StatusCodes.Status200OK);
+        });
     }
 
     private static async Task<string> PanelAsync(PageContext page, AdminChannel admin, string message, bool inactive, string? pageToken)
@@ -42,7 +57,14 @@ internal static class SessionPages
         var html = new StringBuilder("<section id=\"sessions-panel\">").Append(message)
             .Append("<form method=\"get\" action=\"/sessions\" hx-get=\"/sessions\" hx-target=\"#sessions-panel\" hx-swap=\"outerHTML\" hx-push-url=\"true\" hx-trigger=\"change, submit\">")
             .Append(CultureInfo.InvariantCulture, $"<label><input type=\"checkbox\" name=\"inactive\" value=\"true\"{(inactive ? " checked" : "")}> include terminated and closed sessions</label>")
-            .Append("<button type=\"submit\">Refresh</button></form>");
+            .Append("<button type=\"submit\">Refresh</button></form>")
+            .Append(Form(page, "/sessions/terminate-identity", "#sessions-panel",
+                "<fieldset><legend>Terminate every session of an identity</legend>"
+                + "<label>Identity <input name=\"identity\" required size=\"30\" placeholder=\"token subject, email or client id\"></label>"
+                + "<label>Reason <input name=\"reason\" size=\"24\"></label>"
+                + "<button type=\"submit\">Terminate all</button> "
+                + "<span class=\"muted\">in every namespace and on every proxy; the tokens it holds now stop working on every admin and proxy</span></fieldset>",
+                confirm: "Terminate every session of this identity and refuse the tokens it holds now?"));
         if (result.Value is not { } response)
         {
             return html.Append(Failure(result.Failure)).Append("</section>").ToString();

@@ -1,4 +1,4 @@
-namespace Prism.Cli.Manifests;
+namespace Prism.Manifests;
 
 /// <summary>
 /// One local validation error of a manifest file, printed as one line naming the file, the document

@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace Prism.Cli.Manifests;
+namespace Prism.Manifests;
 
 /// <summary>
 /// Reads the fields of one manifest document, collecting every error instead of stopping at the first.

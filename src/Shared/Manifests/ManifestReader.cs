@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
 using Prism.Admin.V1;
-using Prism.Cli.Commands;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Prism.Cli.Manifests;
+namespace Prism.Manifests;
 
 /// <summary>A manifest file's text and the name errors call it by (its path, or <c>stdin</c>).</summary>
 internal sealed record ManifestInput(string Source, string Text);
@@ -21,7 +20,8 @@ internal sealed record ManifestReadResult(Manifest? Manifest, IReadOnlyList<Mani
 /// <summary>
 /// Reads multi-document YAML manifests (<c>kind: Backend</c> / <c>kind: Namespace</c>, proto snake_case
 /// field names) into one ApplyRequest, validating everything that can be checked without the server.
-/// Only <c>${VAR}</c> in backend secrets is expanded from the environment.
+/// Only <c>${VAR}</c> in backend secrets is expanded from the environment. Compiled into prismctl and the console;
+/// the console passes no environment (its own must never reach a backend), so there a <c>${VAR}</c> is an error.
 /// </summary>
 internal static partial class ManifestReader
 {
@@ -51,8 +51,8 @@ internal static partial class ManifestReader
         ["max_keys"] = "was removed from the API (counting keys costs a backend round trip per write)",
     };
 
-    /// <summary>Reads every input; the manifest is null when any error was found.</summary>
-    public static ManifestReadResult Read(IEnumerable<ManifestInput> inputs, Func<string, string?> environment)
+    /// <summary>Reads every input; the manifest is null when any error was found. A null <paramref name="environment"/> expands no <c>${VAR}</c>.</summary>
+    public static ManifestReadResult Read(IEnumerable<ManifestInput> inputs, Func<string, string?>? environment)
     {
         var errors = new List<ManifestError>();
         var request = new ApplyRequest();
@@ -103,7 +103,17 @@ internal static partial class ManifestReader
         return errors.Count > 0 ? new ManifestReadResult(null, errors) : new ManifestReadResult(new Manifest(request, origins), errors);
     }
 
-    private static object? ReadDocument(DocumentReader reader, YamlNode root, Func<string, string?> environment)
+    /// <summary>
+    /// Puts the document a server error is about in front of it: the server starts its messages with
+    /// <c>namespace 'orders': </c> or <c>backend 'x': </c>.
+    /// </summary>
+    public static string Locate(string detail, IReadOnlyDictionary<(string Kind, string Name), string> origins) =>
+        ResourcePrefix().Match(detail) is { Success: true } match
+            && origins.TryGetValue((match.Groups[1].Value, match.Groups[2].Value), out var origin)
+            ? $"{origin}: {detail}"
+            : detail;
+
+    private static object? ReadDocument(DocumentReader reader, YamlNode root, Func<string, string?>? environment)
     {
         if (DocumentReader.IsNull(root))
         {
@@ -255,13 +265,14 @@ internal static partial class ManifestReader
                     queue.MaxRetries = (int)retries;
                     break;
                 case "visibility_timeout":
-                    try
+                    var text = reader.String(node, "queue." + key);
+                    if (DurationText.TryParse(text, out var timeout))
                     {
-                        queue.VisibilityTimeoutMs = (long)Durations.Parse(reader.String(node, "queue." + key), "queue.visibility_timeout").TotalMilliseconds;
+                        queue.VisibilityTimeoutMs = (long)timeout.TotalMilliseconds;
                     }
-                    catch (CliException e)
+                    else
                     {
-                        reader.Error(node, "queue." + key, e.Message);
+                        reader.Error(node, "queue." + key, $"queue.visibility_timeout {DurationText.Expected}, got '{text}'");
                     }
 
                     break;
@@ -271,7 +282,7 @@ internal static partial class ManifestReader
         return queue;
     }
 
-    private static Backend ReadBackend(DocumentReader reader, YamlMappingNode map, Func<string, string?> environment)
+    private static Backend ReadBackend(DocumentReader reader, YamlMappingNode map, Func<string, string?>? environment)
     {
         var backend = new Backend { Name = reader.Name ?? "" };
         foreach (var (key, value) in reader.Fields(map, "", BackendFields))
@@ -312,10 +323,16 @@ internal static partial class ManifestReader
     }
 
     /// <summary>Replaces each <c>${NAME}</c> with the variable's value; an unset or empty variable is an error.</summary>
-    private static string Expand(DocumentReader reader, YamlNode node, string field, string value, Func<string, string?> environment) =>
+    private static string Expand(DocumentReader reader, YamlNode node, string field, string value, Func<string, string?>? environment) =>
         Variable().Replace(value, match =>
         {
             var name = match.Groups[1].Value;
+            if (environment is null)
+            {
+                reader.Error(node, field, $"${{{name}}} is expanded by prismctl apply from its environment, not here: write the value itself");
+                return "";
+            }
+
             if (environment(name) is { Length: > 0 } found)
             {
                 return found;
@@ -341,6 +358,9 @@ internal static partial class ManifestReader
 
     private static string SyntaxMessage(YamlException e) =>
         PositionPrefix().Replace(e.InnerException is YamlException inner ? inner.Message : e.Message, "");
+
+    [GeneratedRegex(@"^(namespace|backend) '([^']+)': ")]
+    private static partial Regex ResourcePrefix();
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Variable();
