@@ -141,12 +141,14 @@ public class ConsoleStack : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(string email)
     {
         var page = await NewPageAsync();
-        await page.GotoAsync("/namespaces");
-        await page.WaitForURLAsync(url => url.StartsWith(Issuer + "/auth", StringComparison.Ordinal));
+        // Signing in is two redirects and a password check (bcrypt): allow for a loaded machine.
+        var signIn = new PageWaitForURLOptions { Timeout = 60_000 };
+        await page.GotoAsync("/namespaces", new PageGotoOptions { Timeout = 60_000 });
+        await page.WaitForURLAsync(url => url.StartsWith(Issuer + "/auth", StringComparison.Ordinal), signIn);
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(ConsoleUrl + "/namespaces");
+        await page.WaitForURLAsync(ConsoleUrl + "/namespaces", signIn);
         return page;
     }
 
