@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Prism.Admin;
 using Prism.Admin.Bench;
 using Prism.Admin.V1;
+using Prism.Bench;
 using Prism.Hosting.Modules;
 using Prism.Identity;
 

@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using Prism.Bench;
 using Prism.Identity.Storage;
 
 namespace Prism.Identity.Bench;

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prism.Bench;
 using Prism.Hosting.Modules;
 using Prism.Identity;
 using Prism.Identity.Bench;

@@ -26,6 +26,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton(tls);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AdminChannel>();
+        services.TryAddSingleton<IdentityProbe>();
         services.TryAddSingleton<AuditPager>();
         services.AddDataProtection()
             .SetApplicationName("prism-console")

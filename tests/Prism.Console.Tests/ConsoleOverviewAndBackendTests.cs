@@ -20,6 +20,8 @@ public class ConsoleOverviewAndBackendTests(ConsoleStack stack)
         await page.GotoAsync("/");
 
         await Expect(page.Locator("tr[data-module='admin'] [data-health]")).ToHaveTextAsync("HEALTHY");
+        await Expect(page.Locator("tr[data-module='identity'] [data-health]")).ToHaveTextAsync("HEALTHY");
+        await Expect(page.Locator("tr[data-module='identity']")).ToContainTextAsync("discovery answered in");
         await Expect(page.Locator("#overview tr[data-backend='memstore'] [data-health]")).ToHaveTextAsync("HEALTHY");
         await Expect(page.Locator("#overview tr[data-backend='redis'] [data-health]")).ToHaveTextAsync("UNHEALTHY");
         await Expect(page.Locator("#overview")).ToHaveAttributeAsync("hx-trigger", "every 5s");

@@ -10,8 +10,8 @@ using static Prism.WebConsole.Pages.Html;
 namespace Prism.WebConsole.Pages;
 
 /// <summary>
-/// The home page: the health of admin, of the proxies admin knows of (through their sessions) and of every
-/// backend, with admin's key metrics. The overview refreshes itself every 5 seconds through htmx.
+/// The home page: the health of admin, of the identity provider (its discovery document, asked by the console),
+/// of the proxies admin knows of (through their sessions) and of every backend, with admin's key metrics. The overview refreshes itself every 5 seconds through htmx.
 /// </summary>
 internal static class HomePages
 {
@@ -27,17 +27,19 @@ internal static class HomePages
                 + "<p class=\"muted\">Asking admin… <noscript><a href=\"/overview\">show the overview</a></noscript></p></section>";
             return PageResponse.Panel(page, Title, Section, Pending);
         });
-        pages.MapGet("/overview", async (HttpContext http, AdminChannel admin) =>
+        pages.MapGet("/overview", async (HttpContext http, AdminChannel admin, IdentityProbe identity) =>
         {
             var page = PageContext.For(http);
             var metrics = admin.CallAsync(http, (c, o) => c.GetMetricsAsync(new GetMetricsRequest(), o));
             var backends = admin.CallAsync(http, (c, o) => c.GetBackendStatusAsync(new GetBackendStatusRequest(), o));
+            var issuer = identity.CheckAsync(http.RequestAborted);
             var status = (await metrics).Failure?.HttpStatus ?? StatusCodes.Status200OK;
-            return PageResponse.Panel(page, Title, Section, Overview(admin, await metrics, await backends), status);
+            return PageResponse.Panel(page, Title, Section, Overview(admin, await metrics, await backends, identity.Issuer, await issuer), status);
         });
     }
 
-    private static string Overview(AdminChannel admin, AdminResult<GetMetricsResponse> metrics, AdminResult<GetBackendStatusResponse> backends)
+    private static string Overview(AdminChannel admin, AdminResult<GetMetricsResponse> metrics, AdminResult<GetBackendStatusResponse> backends,
+        Uri issuer, IdentityHealth identity)
     {
         // outerHTML swap: the answer carries the polling trigger on to the next round.
         var html = new StringBuilder("<section id=\"overview\" hx-get=\"/overview\" hx-trigger=\"every 5s\" hx-swap=\"outerHTML\">");
@@ -62,6 +64,9 @@ internal static class HomePages
             html.Append(CultureInfo.InvariantCulture, $"<tr data-module=\"admin\"><td><strong>admin</strong></td><td class=\"UNHEALTHY\" data-health=\"UNHEALTHY\">UNHEALTHY</td><td>{E(failure.Headline)}</td></tr>");
         }
 
+        var identityHealth = identity.Healthy ? "HEALTHY" : "UNHEALTHY";
+        html.Append(CultureInfo.InvariantCulture, $"<tr data-module=\"identity\"><td><strong>identity</strong></td><td class=\"{identityHealth}\" data-health=\"{identityHealth}\">{identityHealth}</td>")
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"mono\">{E(issuer.ToString())} · {E(identity.Detail)}</td></tr>");
         html.Append("</tbody></table>").Append(Failure(metrics.Failure));
         if (metrics.Value is { } metricValues)
         {

@@ -1,11 +1,14 @@
 using System.Diagnostics;
 
-namespace Prism.Identity.Bench;
+namespace Prism.Bench;
 
-/// <summary>Result of running one operation at a fixed concurrency.</summary>
-public sealed record LoadResult(string Name, int Concurrency, long Operations, TimeSpan Elapsed, double P50Micros, double P99Micros, long Errors)
+/// <summary>Result of running one operation at a fixed concurrency (shared by the admin and identity benches).</summary>
+public sealed record LoadResult(string Name, int Concurrency, long Operations, TimeSpan Elapsed, double P50Micros, double P99Micros, long Errors, TimeSpan Cpu)
 {
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
+
+    /// <summary>CPU time of the whole bench process (clients and servers) per request.</summary>
+    public double CpuMicrosPerOp => Cpu.TotalMicroseconds / Operations;
 }
 
 /// <summary>Runs an async operation from N concurrent workers for a fixed time and records every latency.</summary>
@@ -15,11 +18,13 @@ public static class LoadRun
     {
         await RunWorkersAsync(concurrency, warmup, operation, record: null);
         var latencies = new List<double>[concurrency];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var errors = await RunWorkersAsync(concurrency, duration, operation, latencies);
         clock.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, concurrency, all.Length, clock.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+        return new LoadResult(name, concurrency, all.Length, clock.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), errors, cpu);
     }
 
     private static async Task<long> RunWorkersAsync(int concurrency, TimeSpan duration, Func<Task> operation, List<double>[]? record)
