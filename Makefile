@@ -43,9 +43,11 @@ deps: ## Install the test servers (PostgreSQL, Redis, NATS, Chromium) when missi
 test: deps ## Run every test
 	scripts/run-tests.sh
 
-bench: build ## Run the benchmarks under bench/ (stop dev-up first: bench/dev-up uses the default ports)
-	@for p in bench/*/*.csproj; do echo "== $$p"; $(DOTNET) run -c Release --project $$p; done
-	@for s in bench/*/run.sh; do echo "== $$s"; $$s; done
+bench: build ## Run the benchmarks under bench/, then one table of every target (stop dev-up first: bench/dev-up uses the default ports)
+	@mkdir -p artifacts && : > artifacts/bench.log
+	@set -o pipefail; for p in bench/*/*.csproj; do echo "== $$p" | tee -a artifacts/bench.log; $(DOTNET) run -c Release --project $$p | tee -a artifacts/bench.log || exit 1; done
+	@set -o pipefail; for s in bench/*/run.sh; do echo "== $$s" | tee -a artifacts/bench.log; $$s | tee -a artifacts/bench.log || exit 1; done
+	@echo; echo "| bench | measure | value | target |"; echo "|---|---|---:|---|"; sed -n 's/^summary //p' artifacts/bench.log
 
 soak: build ## Soak 2 admins + 3 proxies behind HAProxy on clustered engines under kills (report: artifacts/soak-report.md)
 	@scripts/install-deps.sh soak

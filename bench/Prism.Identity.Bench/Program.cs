@@ -123,6 +123,7 @@ try
     var ratios = Enumerable.Range(0, rounds)
         .Select(i => results[targets[0].Name][i].OpsPerSecond / results[targets[1].Name][i].OpsPerSecond).ToList();
     var median = (string name) => results[name].OrderBy(r => r.OpsPerSecond).ElementAt(rounds / 2).OpsPerSecond;
+    Summary.Line("identity", $"client_credentials tokens/s vs oidc-provider, {concurrency} clients", median(targets[0].Name) / median(targets[1].Name), "≥ 2.00");
     Console.WriteLine($"Prism/oidc-provider tokens/s per round: {string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; "
         + $"medians {median(targets[0].Name):0} / {median(targets[1].Name):0} = {median(targets[0].Name) / median(targets[1].Name):0.00} (target ≥ 2.00).");
 }

@@ -32,6 +32,9 @@ public static class Report
         var ratio = proxy.OpsPerSecond / bare.OpsPerSecond;
         var addedP50 = proxy.All.PercentileMicros(50) - direct.All.PercentileMicros(50);
         Console.WriteLine();
+        var backend = results[^1].Name;
+        Prism.Bench.Summary.Line("proxy", $"{backend} vs bare gRPC, {concurrency} caller{(concurrency == 1 ? "" : "s")}", ratio, backend.EndsWith("memstore", StringComparison.Ordinal) ? "≥ 0.95 at 16" : "≥ 0.80 at 16");
+        Prism.Bench.Summary.Line("proxy", $"{backend}: added p50 over direct Redis (µs), {concurrency} caller{(concurrency == 1 ? "" : "s")}", addedP50, "< 80 at 1");
         Console.WriteLine($"Targets (issue 15): proxy vs bare gRPC {F(ratio, "0.00")} at this concurrency (≥ 0.8 for redis, ≥ 0.95 for memstore, at 16), "
             + $"added p50 over direct Redis {F(addedP50, "0")} µs (< 80 µs at 1).");
     }

@@ -113,6 +113,11 @@ try
                 }
             }
 
+            if (i > 0)
+            {
+                Prism.Bench.Summary.Line("queue", $"{targets[i].Name} published vs direct, {producers} producers", results[i].PublishedPerSecond / results[0].PublishedPerSecond, "≥ 0.50 at 16");
+            }
+
             Console.WriteLine($"| {engine} | {targets[i].Name} | {results[i].PublishedPerSecond:N0} | {results[i].ConsumedPerSecond:N0} | {P(50):0.0} | {P(99):0.0} | "
                 + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} |");
         }
