@@ -12,6 +12,24 @@ public class ErrorTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerF
     private ProxyServer Server => fixture.Server;
 
     [Fact]
+    public async Task AClientResettingItsConsumeStream_IsNotLoggedAsAFailure()
+    {
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        using var leave = new CancellationTokenSource();
+        var consume = Server.Queue.Consume(ProxyServer.Call(Server.TokenFor(), ns).WithCancellationToken(leave.Token));
+        await consume.RequestStream.WriteAsync(new Prism.Interfaces.Queue.ConsumeRequest { Join = new Prism.Interfaces.Queue.Join { Queue = "jobs", Group = "g" } });
+        Assert.True(await consume.ResponseStream.MoveNext(CancellationToken.None));
+
+        await leave.CancelAsync(); // RST_STREAM: the server's read of the request stream fails with an IOException
+        consume.Dispose();
+        // The proxy is still serving, and a call after the reset is answered normally.
+        await Server.KeyValue.GetAsync(new GetRequest { Key = "k" }, ProxyServer.Call(Server.TokenFor(), await Server.CreateNamespaceAsync()));
+        await Task.Delay(500);
+
+        Assert.DoesNotContain(Server.App.Logs.Entries, e => e.EventId.Id == 8030 && e.Message.Contains("Consume", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task NoToken_IsUnauthenticated()
     {
         var ns = await Server.CreateNamespaceAsync();

@@ -33,7 +33,7 @@ internal sealed partial class ProxyErrorInterceptor(RejectionAudit rejections, I
         {
             await continuation(request, responseStream, context);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ClientWentAway(e, context))
         {
             // The client went away or cancelled: the normal end of a subscription.
         }
@@ -51,7 +51,7 @@ internal sealed partial class ProxyErrorInterceptor(RejectionAudit rejections, I
         {
             await continuation(requestStream, responseStream, context);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ClientWentAway(e, context))
         {
             // The client went away or cancelled: the normal end of a consumer stream.
         }
@@ -73,6 +73,13 @@ internal sealed partial class ProxyErrorInterceptor(RejectionAudit rejections, I
         DataPlaneFailure.ResourceExhausted => StatusCode.ResourceExhausted,
         _ => StatusCode.Internal,
     };
+
+    /// <summary>
+    /// A stream ended by its client: cancelled, or reset (the read of the request stream then fails with an
+    /// <see cref="IOException"/>). Not a failure of the proxy, so not logged as one.
+    /// </summary>
+    private static bool ClientWentAway(Exception error, ServerCallContext context) =>
+        context.CancellationToken.IsCancellationRequested && error is OperationCanceledException or IOException;
 
     private RpcException Map(Exception error, ServerCallContext context)
     {
