@@ -1,5 +1,4 @@
 using Prism.Backends.Credentials;
-using Prism.Backends.Drivers.Redis;
 using Prism.Backends.Instances;
 using Prism.Testing.Servers;
 using StackExchange.Redis;
@@ -30,31 +29,11 @@ public sealed class RedisCredentialTests : CredentialSourceContract
         }
     }
 
-    protected override async Task<string?> ReadDirectlyAsync(SessionCredential credential, string @namespace, string key)
-    {
-        await using var client = await ConnectAsync(credential);
-        try
-        {
-            return await client.GetDatabase().StringGetAsync(RedisKeyValueStore.KeyOf(@namespace, key));
-        }
-        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
-        {
-            throw new UnauthorizedAccessException(e.Message, e);
-        }
-    }
+    protected override Task<string?> ReadDirectlyAsync(SessionCredential credential, string @namespace, string key) =>
+        RedisSessionProbe.ReadAsync(() => ConnectAsync(credential), @namespace, key);
 
-    protected override async Task<bool> CanLogInAsync(SessionCredential credential)
-    {
-        try
-        {
-            await using var client = await ConnectAsync(credential);
-            return (string?)await client.GetDatabase().ExecuteAsync("ACL", "WHOAMI") == credential.Principal;
-        }
-        catch (RedisException)
-        {
-            return false;
-        }
-    }
+    protected override Task<bool> CanLogInAsync(SessionCredential credential) =>
+        RedisSessionProbe.CanLogInAsync(() => ConnectAsync(credential), credential);
 
     protected override async Task<BackendInstanceSpec> UnprivilegedSpecAsync()
     {
