@@ -22,6 +22,10 @@ var seconds = int.Parse(Value(args, "--seconds") ?? "5", CultureInfo.InvariantCu
 var rounds = int.Parse(Value(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
 // --consumers 0 measures publishing alone.
 var consumers = int.Parse(Value(args, "--consumers") ?? "1", CultureInfo.InvariantCulture);
+// --engines nats or redis measures one engine.
+var engines = (Value(args, "--engines") ?? "nats,redis").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+// Prism.Client's PublishCallsInFlight (default: the client's).
+var publishCalls = Value(args, "--publish-calls") is { } calls ? int.Parse(calls, CultureInfo.InvariantCulture) : (int?)null;
 
 await using var nats = await NatsServer.StartNewAsync();
 await using var redis = await RedisServer.StartNewAsync();
@@ -48,7 +52,7 @@ try
     Console.WriteLine();
     Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct |");
     Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
-    foreach (var engine in new[] { "nats", "redis" })
+    foreach (var engine in engines)
     {
         await CreateNamespaceAsync(store, "bench-" + engine, engine);
         IQueueTarget direct = engine == "nats"
@@ -58,6 +62,7 @@ try
         {
             ("direct " + (engine == "nats" ? "JetStream" : "Redis Streams"), direct),
             ("proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")),
+            ("proxy → " + engine + " (Prism.Client)", new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)),
         };
         var results = targets.Select(_ => new QueueResult()).ToArray();
         using var stop = new CancellationTokenSource();

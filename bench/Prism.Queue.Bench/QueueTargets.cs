@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Prism.Client;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
@@ -135,4 +136,32 @@ public sealed class ThroughProxyQueue(GrpcChannel channel, string token, string 
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Through the proxy with Prism.Client: its PublishAsync (an idempotency key per message, concurrent publishes
+/// sharing calls); consumed like <see cref="ThroughProxyQueue"/>.
+/// </summary>
+public sealed class ThroughPrismClientQueue(GrpcChannel channel, Uri endpoint, string token, string @namespace, string queue, int? publishCalls)
+    : IQueueTarget
+{
+    private readonly PrismConnection _connection = new(new PrismClientOptions
+    {
+        Endpoint = endpoint,
+        Namespace = @namespace,
+        Token = token,
+        PublishCallsInFlight = publishCalls ?? new PrismClientOptions().PublishCallsInFlight,
+    });
+    private readonly ThroughProxyQueue _consumer = new(channel, token, @namespace, queue);
+    private PrismQueueClient? _queue;
+
+    public async Task PublishAsync(byte[] payload) => await (_queue ??= new PrismQueueClient(_connection)).PublishAsync(queue, payload);
+
+    public Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop) => _consumer.StartConsumerAsync(received, stop);
+
+    public ValueTask DisposeAsync()
+    {
+        _connection.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

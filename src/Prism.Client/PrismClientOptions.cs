@@ -55,6 +55,15 @@ public sealed class PrismClientOptions
     /// <summary>Longest wait between attempts.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Queue publish calls under way at once per <see cref="PrismQueueClient"/>; publishes made while all are
+    /// busy wait and go together in the next one (a <c>PublishBatch</c>). 1 batches the most, more lowers the wait.
+    /// </summary>
+    public int PublishCallsInFlight { get; set; } = 4;
+
+    /// <summary>Most publishes sent in one <c>PublishBatch</c> (keep it at or under the proxy's PRISM_PROXY_MAX_BATCH_ITEMS).</summary>
+    public int PublishBatchSize { get; set; } = 128;
+
     /// <summary>Largest message received (default 32 MiB).</summary>
     public int MaxReceiveMessageSize { get; set; } = 32 * 1024 * 1024;
 
@@ -107,6 +116,16 @@ public sealed class PrismClientOptions
         if (MaxAttempts < 1)
         {
             throw new InvalidOperationException($"Prism client: MaxAttempts must be at least 1 (is {MaxAttempts})");
+        }
+
+        if (PublishCallsInFlight is < 1 or > 1_000)
+        {
+            throw new InvalidOperationException($"Prism client: PublishCallsInFlight must be between 1 and 1000 (is {PublishCallsInFlight})");
+        }
+
+        if (PublishBatchSize is < 1 or > 10_000)
+        {
+            throw new InvalidOperationException($"Prism client: PublishBatchSize must be between 1 and 10000 (is {PublishBatchSize})");
         }
 
         if (CallTimeout <= TimeSpan.Zero)

@@ -43,6 +43,9 @@ public sealed class PrismConnection : IDisposable
     /// <summary>The channel.</summary>
     public GrpcChannel Channel { get; }
 
+    /// <summary>The options the connection was opened with.</summary>
+    internal PrismClientOptions Options => _options;
+
     /// <summary>Where tokens come from.</summary>
     public ITokenSource? Tokens { get; }
 

@@ -84,6 +84,75 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task ConcurrentQueuePublishes_ShareACall_EachKeepingItsOwnId_Trace_AndError()
+    {
+        using var callers = new ActivitySource("Prism.Proxy.Tests.Publishers");
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is PrismClientTelemetry.SourceName || source == callers,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        var firstCall = new GatedHandler();
+        // The fixture's proxy takes batches of 10 at most (PRISM_PROXY_MAX_BATCH_ITEMS).
+        using var connection = PublishingConnection(ns, firstCall, batchSize: 10);
+        var queue = new PrismQueueClient(connection);
+        var traces = new ActivityTraceId[40];
+
+        Task<string> Publish(int i, string queueName = "jobs")
+        {
+            using var caller = callers.StartActivity("publisher-" + i);
+            traces[i] = caller!.TraceId;
+            return queue.PublishAsync(queueName, Encoding.UTF8.GetBytes($"{i}"));
+        }
+
+        var alone = Publish(0);
+        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        var waiting = Enumerable.Range(1, 38).Select(i => Publish(i)).Append(Publish(39, queueName: "")).ToList();
+        firstCall.Release.SetResult();
+
+        var ids = await Task.WhenAll(waiting.Take(38).Prepend(alone));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => waiting[38]);
+        Assert.Equal((StatusCode.InvalidArgument, "queue must not be empty"), (refused.StatusCode, refused.Status.Detail));
+        Assert.Equal(39, ids.Distinct().Count());
+        Assert.Equal(["Publish", "PublishBatch", "PublishBatch", "PublishBatch", "PublishBatch"], firstCall.Methods);
+
+        await using var member = await queue.ConsumeAsync("jobs", "workers", new QueueConsumerOptions { MaxInFlight = 64 });
+        var received = new Dictionary<string, (int Publisher, string TraceParent)>();
+        using var cancel = new CancellationTokenSource(Timeouts.Await);
+        await foreach (var message in member.ReadAllAsync(cancel.Token))
+        {
+            received[message.MessageId] = (int.Parse(message.Payload.ToStringUtf8(), System.Globalization.CultureInfo.InvariantCulture), message.Metadata["traceparent"]);
+            if (received.Count == 39)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), received.Keys.Order(StringComparer.Ordinal));
+        Assert.All(received.Values, r => Assert.StartsWith($"00-{traces[r.Publisher]}-", r.TraceParent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ABatchTheProxyRefusesWhole_IsSentOneByOne()
+    {
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        var firstCall = new GatedHandler();
+        using var connection = PublishingConnection(ns, firstCall, batchSize: 128);
+        var queue = new PrismQueueClient(connection);
+
+        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
+        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        var waiting = Enumerable.Range(1, 20).Select(i => queue.PublishAsync("jobs", Encoding.UTF8.GetBytes($"{i}"))).ToList();
+        firstCall.Release.SetResult();
+        var ids = await Task.WhenAll(waiting.Prepend(alone));
+
+        Assert.Equal(21, ids.Distinct().Count());
+        Assert.Equal(["Publish", "PublishBatch", .. Enumerable.Repeat("Publish", 20)], firstCall.Methods);
+    }
+
+    [Fact]
     public async Task Unavailable_IsRetried_UpToMaxAttempts_AndACallSucceedsOnceTheProxyIsBack()
     {
         await using var server = await ProxyServer.StartAsync();
@@ -227,6 +296,17 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
 
     private PrismConnection Connect(string ns, CountingHandler? handler = null) => Connect(Server, ns, handler);
 
+    /// <summary>One publish call at a time, so publishes made while it is held wait and go together.</summary>
+    private PrismConnection PublishingConnection(string ns, GatedHandler handler, int batchSize) => new(new PrismClientOptions
+    {
+        Endpoint = Server.App.BaseAddress,
+        Namespace = ns,
+        Token = Server.TokenFor(),
+        PublishCallsInFlight = 1,
+        PublishBatchSize = batchSize,
+        CreateHttpHandler = () => handler,
+    });
+
     private static PrismConnection Connect(ProxyServer server, string ns, CountingHandler? handler = null, int maxAttempts = 4) => new(new PrismClientOptions
     {
         Endpoint = server.App.BaseAddress,
@@ -239,6 +319,29 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     });
 
     /// <summary>Counts the HTTP requests (gRPC call attempts) that go out.</summary>
+    /// <summary>Holds the first request until <see cref="Release"/>; records every request's method.</summary>
+    private sealed class GatedHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly ConcurrentQueue<string> _methods = new();
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string> Methods => [.. _methods];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _methods.Enqueue(request.RequestUri!.Segments[^1]);
+            if (Entered.TrySetResult())
+            {
+                await Release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
     {
         private int _count;

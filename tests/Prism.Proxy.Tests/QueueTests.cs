@@ -218,6 +218,80 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
         Assert.DoesNotContain(message.Metadata.Values, v => v.Contains("forged", StringComparison.Ordinal) || v.Contains("mallory", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task PublishBatch_StoresEachEntry_AnswersOneResultPerEntry_AndRefusesABadEntryAlone(string backend)
+    {
+        var (_, options) = await NamespaceAsync(backend);
+        var earlier = await _server.Queue.PublishAsync(QueueMember.Message("batch", "earlier", idempotencyKey: "k-1"), options);
+        var request = new QueuePublishBatchRequest();
+        request.Messages.Add(QueueMember.Message("batch", "a"));
+        request.Messages.Add(QueueMember.Message("batch", "repeat of earlier", idempotencyKey: "k-1"));
+        request.Messages.Add(new QueuePublishRequest { Queue = "batch", Payload = ByteString.CopyFrom(new byte[2048]) });
+        request.Messages.Add(QueueMember.Message("", "no queue"));
+        request.Messages.Add(QueueMember.Message("batch", "b", idempotencyKey: "k-2"));
+
+        var results = (await _server.Queue.PublishBatchAsync(request, options)).Results;
+
+        Assert.Equal(5, results.Count);
+        Assert.Equal(earlier.MessageId, results[1].MessageId);
+        Assert.StartsWith("messages[2].payload is 2048 bytes; the limit is 1024 bytes", results[2].Error, StringComparison.Ordinal);
+        Assert.Equal(("messages[3].queue must not be empty", (int)StatusCode.InvalidArgument), (results[3].Error, results[3].Code));
+        Assert.All(new[] { results[0], results[4] }, r => Assert.Equal(("", 0), (r.Error, r.Code)));
+        Assert.Equal("", results[2].MessageId);
+        await using var member = await JoinAsync(options, "batch", "g");
+        var messages = await member.NextAsync(3);
+        Assert.Equal(new[] { earlier.MessageId, results[0].MessageId, results[4].MessageId }.Order(StringComparer.Ordinal),
+            messages.Select(m => m.MessageId).Order(StringComparer.Ordinal));
+        Assert.Equal(["a", "b", "earlier"], messages.Select(m => m.Payload.ToStringUtf8()).Order(StringComparer.Ordinal));
+        Assert.Null(await member.TryNextAsync(TimeSpan.FromMilliseconds(500)));
+    }
+
+    [Fact]
+    public async Task PublishBatch_OverTheBatchLimit_IsInvalidArgument_AndStoresNothing()
+    {
+        var (_, options) = await NamespaceAsync("memstore");
+        var request = new QueuePublishBatchRequest();
+        request.Messages.Add(Enumerable.Range(0, 1001).Select(i => QueueMember.Message("many", $"{i}")));
+
+        var error = await Rpc.FailsAsync(StatusCode.InvalidArgument, _server.Queue.PublishBatchAsync(request, options));
+
+        Assert.StartsWith("batch has 1001 items; the limit is 1000", error.Status.Detail, StringComparison.Ordinal);
+        await using var member = await JoinAsync(options, "many", "g");
+        Assert.Null(await member.TryNextAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task AnEntrysOwnTraceContext_IsTheMessagesTrace_AndAMalformedOneIsRefusedNamingIt()
+    {
+        var (_, options) = await NamespaceAsync("memstore");
+        var traceId = ActivityTraceId.CreateRandom();
+        var spanId = ActivitySpanId.CreateRandom();
+        var request = new QueuePublishBatchRequest();
+        var traced = QueueMember.Message("traced", "mine");
+        traced.Traceparent = $"00-{traceId}-{spanId}-01";
+        traced.Tracestate = "vendor=value";
+        var malformed = QueueMember.Message("traced", "bad");
+        malformed.Traceparent = "00-not-a-trace-01";
+        var stateAlone = QueueMember.Message("traced", "state alone");
+        stateAlone.Tracestate = "vendor=value";
+        request.Messages.Add([traced, malformed, stateAlone]);
+
+        var results = (await _server.Queue.PublishBatchAsync(request, options)).Results;
+
+        Assert.Equal("", results[0].Error);
+        Assert.StartsWith("messages[1].traceparent is not a W3C traceparent", results[1].Error, StringComparison.Ordinal);
+        Assert.StartsWith("messages[2].traceparent is not a W3C traceparent", results[2].Error, StringComparison.Ordinal);
+        await using var member = await JoinAsync(options, "traced", "g");
+        var message = await member.NextAsync();
+        Assert.Equal((traced.Traceparent, "vendor=value"), (message.Metadata["traceparent"], message.Metadata["tracestate"]));
+        var longState = QueueMember.Message("traced", "x");
+        longState.Traceparent = traced.Traceparent;
+        longState.Tracestate = "v=" + new string('a', 600);
+        var error = await Rpc.FailsAsync(StatusCode.InvalidArgument, _server.Queue.PublishAsync(longState, options));
+        Assert.Equal("tracestate is 602 characters; W3C allows 512", error.Status.Detail);
+    }
+
     [Fact]
     public async Task AMember_HoldsAtMostMaxInFlight_AndGetsTheNextOnceItSettlesOne()
     {
@@ -386,6 +460,7 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
     {
         var ns = await CreateNamespaceAsync("memstore");
         await Rpc.FailsAsync(StatusCode.Unauthenticated, _server.Queue.PublishAsync(QueueMember.Message("q", "x"), ProxyServer.Call(null, ns)));
+        await Rpc.FailsAsync(StatusCode.Unauthenticated, _server.Queue.PublishBatchAsync(new QueuePublishBatchRequest(), ProxyServer.Call(null, ns)));
         await Rpc.FailsAsync(StatusCode.Unauthenticated,
             () => QueueMember.JoinAsync(_server.Queue, ProxyServer.Call(null, ns), new Join { Queue = "q", Group = "g" }));
     }

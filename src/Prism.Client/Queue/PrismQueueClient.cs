@@ -13,6 +13,7 @@ public sealed class PrismQueueClient
     private readonly PrismConnection _connection;
     private readonly string? _namespace;
     private readonly QueueBasicInterface.QueueBasicInterfaceClient _client;
+    private readonly PublishCoalescer _publishes;
 
     /// <summary>A client of <paramref name="namespace"/> (default: the connection's).</summary>
     public PrismQueueClient(PrismConnection connection, string? @namespace = null)
@@ -21,11 +22,17 @@ public sealed class PrismQueueClient
         _connection = connection;
         _namespace = @namespace;
         _client = new(connection.Channel);
+        _publishes = new PublishCoalescer(connection.Options.PublishCallsInFlight, connection.Options.PublishBatchSize,
+            async (request, cancellation) =>
+                (await connection.UnaryAsync(Service, "Publish", @namespace, o => _client.PublishAsync(request, o), cancellation)).MessageId,
+            batch => connection.UnaryAsync(Service, "PublishBatch", @namespace, o => _client.PublishBatchAsync(batch, o), CancellationToken.None),
+            () => PrismClientTelemetry.Start(Service, "Publish", connection.Endpoint, @namespace ?? connection.Namespace));
     }
 
     /// <summary>
     /// Publishes <paramref name="payload"/> on <paramref name="queue"/> and returns its message id, once
     /// stored. Every attempt carries the same <paramref name="idempotencyKey"/> (default: a new GUID).
+    /// Concurrent publishes share calls (<see cref="PrismClientOptions.PublishCallsInFlight"/>).
     /// </summary>
     public async Task<string> PublishAsync(string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata = null,
         string? idempotencyKey = null, CancellationToken cancellation = default)
@@ -44,8 +51,7 @@ public sealed class PrismQueueClient
             }
         }
 
-        var response = await _connection.UnaryAsync(Service, "Publish", _namespace, o => _client.PublishAsync(request, o), cancellation);
-        return response.MessageId;
+        return await _publishes.PublishAsync(request, cancellation);
     }
 
     /// <summary>Joins <paramref name="group"/> of <paramref name="queue"/> as a member; dispose it to leave.</summary>

@@ -9,11 +9,18 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
 {
     /// <inheritdoc />
     public override async Task<QueuePublishResponse> Publish(QueuePublishRequest request, ServerCallContext context) =>
-        new()
-        {
-            MessageId = await operations.PublishAsync(context.Caller(), request.Queue, request.Payload.Memory, request.Metadata.ToDictionary(),
-                request.IdempotencyKey, context.CancellationToken),
-        };
+        new() { MessageId = await operations.PublishAsync(context.Caller(), ToPublish(request), context.CancellationToken) };
+
+    /// <inheritdoc />
+    public override async Task<QueuePublishBatchResponse> PublishBatch(QueuePublishBatchRequest request, ServerCallContext context)
+    {
+        var results = await operations.PublishBatchAsync(context.Caller(), request.Messages.Select(ToPublish).ToList(), context.CancellationToken);
+        var response = new QueuePublishBatchResponse();
+        response.Results.AddRange(results.Select(r => r.Error is null
+            ? new QueuePublishResult { MessageId = r.MessageId }
+            : new QueuePublishResult { Error = r.Error, Code = (int)StatusCode.InvalidArgument }));
+        return response;
+    }
 
     /// <inheritdoc />
     public override Task Consume(IAsyncStreamReader<ConsumeRequest> requestStream, IServerStreamWriter<ConsumeResponse> responseStream,
@@ -22,6 +29,12 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
             async cancellation => await requestStream.MoveNext(cancellation) ? ToRequest(requestStream.Current) : null,
             (@event, cancellation) => responseStream.WriteAsync(ToResponse(@event), cancellation),
             context.CancellationToken);
+
+    private static QueuePublish ToPublish(QueuePublishRequest request) => new(request.Queue, request.Payload.Memory,
+        request.Metadata.Count == 0 ? null : request.Metadata.ToDictionary(), NullIfEmpty(request.IdempotencyKey), NullIfEmpty(request.Traceparent),
+        NullIfEmpty(request.Tracestate));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static MemberRequest ToRequest(ConsumeRequest request) => request.ActionCase switch
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Prism.Backends;
 using Prism.Backends.Queue;
@@ -14,37 +15,114 @@ namespace Prism.Proxy.Operations;
 /// </summary>
 internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limits, TimeProvider time)
 {
+    /// <summary>Longest W3C tracestate (its specification's limit).</summary>
+    private const int MaxTraceStateLength = 512;
+
     /// <summary>Longest nack delay a member may ask for.</summary>
     public static readonly TimeSpan MaxNackDelay = TimeSpan.FromHours(12);
 
     /// <summary>
     /// Stores a message and returns its id once the backend has it. The message carries the caller's
-    /// context (identity, session, namespace, the trace of this call); reserved metadata keys
-    /// (<see cref="ContextMetadata.IsReserved"/>) are dropped. A non-empty <paramref name="idempotencyKey"/>
-    /// makes a repeated publish store nothing and answer the first message's id.
+    /// context (identity, session, namespace, and the publish's trace context: the one it names, else
+    /// this call's); reserved metadata keys (<see cref="ContextMetadata.IsReserved"/>) are dropped. A
+    /// non-empty idempotency key makes a repeated publish store nothing and answer the first message's id.
     /// </summary>
-    public async Task<string> PublishAsync(DataPlaneCaller caller, string queue, ReadOnlyMemory<byte> payload,
-        IReadOnlyDictionary<string, string>? metadata, string? idempotencyKey, CancellationToken cancellation)
+    public async Task<string> PublishAsync(DataPlaneCaller caller, QueuePublish publish, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(publish);
         var (route, driver) = await OpenAsync(caller, cancellation);
-        limits.CheckKey(queue, "queue");
-        limits.CheckValue(payload.Length, route.Namespace, "payload");
-        var key = string.IsNullOrEmpty(idempotencyKey) ? null : idempotencyKey;
-        if (key is not null)
-        {
-            limits.CheckKey(key, "idempotency_key");
-        }
-
+        CheckPublish(route, publish, "");
         try
         {
-            return await BackendCalls.RunAsync("queue.publish", route,
-                () => driver.EnqueueAsync(route.Namespace.Name, queue, payload, ContextMetadata.WithoutReserved(metadata),
-                    MessageTelemetry.ContextOf(route), key, cancellation), queue);
+            return await BackendCalls.RunAsync("queue.publish", route, () => EnqueueAsync(route, driver, publish, cancellation), publish.Queue);
         }
         finally
         {
-            route.Session.Record(queue.Length + payload.Length + (key?.Length ?? 0), 0, time.GetUtcNow());
+            route.Session.Record(publish.Size, 0, time.GetUtcNow());
         }
+    }
+
+    /// <summary>
+    /// Stores every entry as <see cref="PublishAsync(DataPlaneCaller, QueuePublish, CancellationToken)"/> would,
+    /// concurrently: one result per entry, in order. An entry refused for what it carries gets its own
+    /// error; a failure of the call (routing, the backend) fails it whole, some entries possibly stored.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishOutcome>> PublishBatchAsync(DataPlaneCaller caller, IReadOnlyList<QueuePublish> batch,
+        CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var (route, driver) = await OpenAsync(caller, cancellation);
+        limits.CheckBatch(batch.Count);
+        var results = new PublishOutcome[batch.Count];
+        var stores = new List<(int Index, Task<string> Store)>(batch.Count);
+        long bytes = 0;
+        try
+        {
+            return await BackendCalls.RunAsync("queue.publish_batch", route, async () =>
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    try
+                    {
+                        CheckPublish(route, batch[i], $"messages[{i}].");
+                        bytes += batch[i].Size;
+                        stores.Add((i, EnqueueAsync(route, driver, batch[i], cancellation)));
+                    }
+                    catch (DataPlaneException e) when (e.Failure == DataPlaneFailure.InvalidArgument)
+                    {
+                        results[i] = PublishOutcome.Refused(e.Message);
+                    }
+                }
+
+                // Every store is awaited before the first failure is thrown, so none is left running unobserved.
+                await Task.WhenAll(stores.Select(s => (Task)s.Store)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                foreach (var (index, store) in stores)
+                {
+                    results[index] = PublishOutcome.Stored(await store);
+                }
+
+                return (IReadOnlyList<PublishOutcome>)results;
+            });
+        }
+        finally
+        {
+            route.Session.Record(bytes, 0, time.GetUtcNow());
+        }
+    }
+
+    private void CheckPublish(DataPlaneRoute route, QueuePublish publish, string field)
+    {
+        limits.CheckKey(publish.Queue, field + "queue");
+        limits.CheckValue(publish.Payload.Length, route.Namespace, field + "payload");
+        if (publish.IdempotencyKey is { } key)
+        {
+            limits.CheckKey(key, field + "idempotency_key");
+        }
+
+        if (publish.TraceState is { Length: > MaxTraceStateLength })
+        {
+            throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                string.Create(CultureInfo.InvariantCulture, $"{field}tracestate is {publish.TraceState.Length} characters; W3C allows {MaxTraceStateLength}"));
+        }
+
+        if ((publish.TraceParent ?? (publish.TraceState is null ? null : "")) is { } traceParent && !ActivityContext.TryParse(traceParent, publish.TraceState, out _))
+        {
+            throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                $"{field}traceparent is not a W3C traceparent (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>) with a valid tracestate");
+        }
+    }
+
+    /// <summary>Stores <paramref name="publish"/>; call it inside the publish span, whose context the message carries unless it names its own.</summary>
+    private static Task<string> EnqueueAsync(DataPlaneRoute route, IQueue driver, QueuePublish publish, CancellationToken cancellation)
+    {
+        var context = MessageTelemetry.ContextOf(route);
+        if (publish.TraceParent is not null)
+        {
+            context = context with { TraceParent = publish.TraceParent, TraceState = publish.TraceState };
+        }
+
+        return driver.EnqueueAsync(route.Namespace.Name, publish.Queue, publish.Payload, ContextMetadata.WithoutReserved(publish.Metadata), context,
+            publish.IdempotencyKey, cancellation);
     }
 
     /// <summary>

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Prism.Interfaces.Queue;
+
+namespace Prism.Client;
+
+/// <summary>
+/// Sends the publishes of concurrent callers together, as engine clients pipeline their commands: at most
+/// <see cref="PrismClientOptions.PublishCallsInFlight"/> publish calls are under way; a publish made while
+/// they all are waits for the next free one, which carries every waiting publish (up to
+/// <see cref="PrismClientOptions.PublishBatchSize"/> entries) as one <c>PublishBatch</c>. A publish that finds
+/// a call free goes at once as a plain <c>Publish</c>, so a lone caller pays no wait. A batched publish
+/// keeps its own span, whose context travels in its entry's <c>traceparent</c>.
+/// </summary>
+internal sealed class PublishCoalescer(
+    int callsInFlight,
+    int batchSize,
+    Func<QueuePublishRequest, CancellationToken, Task<string>> publish,
+    Func<QueuePublishBatchRequest, Task<QueuePublishBatchResponse>> publishBatch,
+    Func<Activity?> startSpan)
+{
+    /// <summary>Payload bytes of one batch at most, so a batch stays well under the proxy's request limit.</summary>
+    private const int BatchBytes = 1024 * 1024;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<Waiting> _waiting = new();
+    private int _calls;
+    private int _batchSize = batchSize;
+
+    public async Task<string> PublishAsync(QueuePublishRequest request, CancellationToken cancellation)
+    {
+        Waiting? waiting = null;
+        lock (_gate)
+        {
+            if (_calls < callsInFlight)
+            {
+                _calls++;
+            }
+            else
+            {
+                var own = startSpan();
+                if (own is not null)
+                {
+                    request.Traceparent = own.Id;
+                    request.Tracestate = own.TraceStateString ?? "";
+                }
+
+                waiting = new Waiting(request, own);
+                _waiting.Enqueue(waiting);
+            }
+        }
+
+        if (waiting is null)
+        {
+            try
+            {
+                return await publish(request, cancellation);
+            }
+            finally
+            {
+                SendWaiting();
+            }
+        }
+
+        using var span = waiting.Span;
+        // A caller that gives up while waiting is skipped when the batch is made; once sent, its message may be stored anyway.
+        await using var registration = cancellation.Register(() => waiting.Done.TrySetCanceled(cancellation));
+        try
+        {
+            return await waiting.Done.Task;
+        }
+        catch (RpcException e)
+        {
+            span?.SetTag("rpc.grpc.status_code", (int)e.StatusCode);
+            span?.SetStatus(ActivityStatusCode.Error, e.StatusCode.ToString());
+            throw;
+        }
+    }
+
+    /// <summary>A call finished: its slot carries what waits, else is freed.</summary>
+    private void SendWaiting()
+    {
+        var batch = Take();
+        if (batch is null)
+        {
+            return;
+        }
+
+        // The batch call belongs to no caller: its span must not become a child of the caller whose call just ended.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() => SendBatchesAsync(batch));
+        }
+    }
+
+    private async Task SendBatchesAsync(List<Waiting>? batch)
+    {
+        for (; batch is not null; batch = Take())
+        {
+            var request = new QueuePublishBatchRequest();
+            request.Messages.AddRange(batch.Select(w => w.Request));
+            try
+            {
+                var response = await publishBatch(request);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var result = i < response.Results.Count ? response.Results[i] : new QueuePublishResult { Error = "no result", Code = (int)StatusCode.Internal };
+                    if (result.Error.Length == 0)
+                    {
+                        batch[i].Done.TrySetResult(result.MessageId);
+                    }
+                    else
+                    {
+                        batch[i].Done.TrySetException(new RpcException(new Status((StatusCode)result.Code, OwnField(result.Error))));
+                    }
+                }
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+            {
+                // The batch itself was refused (more entries than the proxy's PRISM_PROXY_MAX_BATCH_ITEMS): send these one
+                // by one, and smaller batches from now on.
+                _batchSize = Math.Max(1, batch.Count / 2);
+                await Task.WhenAll(batch.Select(SendAloneAsync));
+            }
+            catch (Exception e)
+            {
+                foreach (var waiting in batch)
+                {
+                    waiting.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private async Task SendAloneAsync(Waiting waiting)
+    {
+        try
+        {
+            waiting.Done.TrySetResult(await publish(waiting.Request, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            waiting.Done.TrySetException(e);
+        }
+    }
+
+    /// <summary>The proxy names an entry's field as <c>messages[i].field</c>; the caller published one message, so its error names <c>field</c>.</summary>
+    private static string OwnField(string error) =>
+        error.StartsWith("messages[", StringComparison.Ordinal) && error.IndexOf("].", StringComparison.Ordinal) is > 0 and var end ? error[(end + 2)..] : error;
+
+    /// <summary>The next batch of waiting publishes (callers that gave up left out), or null after freeing the call slot.</summary>
+    private List<Waiting>? Take()
+    {
+        lock (_gate)
+        {
+            List<Waiting>? batch = null;
+            long bytes = 0;
+            while (_waiting.TryPeek(out var next) && (batch is null || (batch.Count < _batchSize && bytes + next.Request.Payload.Length <= BatchBytes)))
+            {
+                _waiting.Dequeue();
+                if (next.Done.Task.IsCompleted)
+                {
+                    continue;
+                }
+
+                (batch ??= []).Add(next);
+                bytes += next.Request.Payload.Length;
+            }
+
+            if (batch is null)
+            {
+                _calls--;
+            }
+
+            return batch;
+        }
+    }
+
+    private sealed record Waiting(QueuePublishRequest Request, Activity? Span)
+    {
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
