@@ -12,7 +12,7 @@ namespace Prism.Backends.Drivers.Nats;
 /// </summary>
 internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consumer, string @namespace, string queue, string group, string consumerId,
     ConsumeOptions options, Action<IQueueConsumer> onClosed)
-    : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
+    : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, driver.OutageWindow, onClosed)
 {
     private static readonly AckOpts Confirmed = new() { DoubleAck = true };
     private static readonly TimeSpan FetchExpiry = TimeSpan.FromSeconds(5);
