@@ -17,22 +17,38 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
     private static readonly AckOpts Confirmed = new() { DoubleAck = true };
     private static readonly TimeSpan FetchExpiry = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Longest a fetch may take. One started just as the connection drops waits for a reconnection that may never
+    /// come (NATS.Net holds its pull request until then); past this it returns what it has, or is unavailable.
+    /// </summary>
+    private static readonly TimeSpan FetchTimeout = FetchExpiry * 2;
+
     protected override Task<IReadOnlyList<(QueueMessage Message, INatsJSMsg<byte[]> Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
         driver.RunAsync<IReadOnlyList<(QueueMessage, INatsJSMsg<byte[]>)>>(async () =>
         {
             var fetched = new List<(QueueMessage, INatsJSMsg<byte[]>)>();
-            // Expires bounds a fetch whose no-wait answer is lost (the default is 30 s), which a member leaving waits for.
-            await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max, Expires = FetchExpiry }, cancellationToken: cancellation))
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            bound.CancelAfter(FetchTimeout);
+            try
             {
-                var message = Message(delivery);
-                if (message.Attempt > Options.MaxDeliveries)
+                // Expires bounds a fetch whose no-wait answer is lost (the default is 30 s), which a member leaving waits for.
+                await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max, Expires = FetchExpiry },
+                                   cancellationToken: bound.Token))
                 {
-                    await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, cancellation);
-                    await delivery.AckTerminateAsync(Confirmed, cancellation);
-                    continue;
-                }
+                    var message = Message(delivery);
+                    if (message.Attempt > Options.MaxDeliveries)
+                    {
+                        await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, bound.Token);
+                        await delivery.AckTerminateAsync(Confirmed, bound.Token);
+                        continue;
+                    }
 
-                fetched.Add((message, delivery));
+                    fetched.Add((message, delivery));
+                }
+            }
+            catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellation.IsCancellationRequested && fetched.Count > 0)
+            {
+                // Timed out after some deliveries: hand those out rather than lose them until the visibility timeout.
             }
 
             return fetched;
