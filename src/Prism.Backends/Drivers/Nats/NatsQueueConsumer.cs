@@ -8,7 +8,8 @@ namespace Prism.Backends.Drivers.Nats;
 /// <summary>
 /// A group member on a JetStream durable pull consumer: each poll fetches without waiting at most as many
 /// messages as it has free slots. A message delivered more often than allowed (its last delivery timed
-/// out) is dead-lettered and terminated instead of handed out. Acks wait for the server's confirmation.
+/// out or was lost) is dead-lettered and terminated instead of handed out. A fetch cut off after some
+/// deliveries returns those. Acks wait for the server's confirmation.
 /// </summary>
 internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consumer, string @namespace, string queue, string group, string consumerId,
     ConsumeOptions options, Action<IQueueConsumer> onClosed)
@@ -46,9 +47,10 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
                     fetched.Add((message, delivery));
                 }
             }
-            catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellation.IsCancellationRequested && fetched.Count > 0)
+            catch (Exception e) when (fetched.Count > 0 && NatsAvailability.IsUnavailable(e, cancellation))
             {
-                // Timed out after some deliveries: hand those out rather than lose them until the visibility timeout.
+                // Timed out or cut off after some deliveries: hand those out rather than leave them unseen until the
+                // visibility timeout. The next fetch meets the failure again if it lasts.
             }
 
             return fetched;
