@@ -18,6 +18,12 @@ public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeIn
     /// <summary>How long a queue consumer that found nothing waits before looking again (memstore, Redis, postgres; NATS waits on the server).</summary>
     public TimeSpan QueuePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long a queue member keeps fetching again while its backend is unavailable before its stream ends with the
+    /// error; shorter outages only pause its deliveries.
+    /// </summary>
+    public TimeSpan QueueOutageWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The documented defaults.</summary>
     public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
 }

@@ -8,7 +8,10 @@ namespace Prism.Backends.Queue;
 /// The member side every driver shares: a loop that fetches at most as many messages as the member has
 /// free in-flight slots, hands them to the reader, and settles them by id. A driver supplies the
 /// engine calls; <typeparamref name="TDelivery"/> is what it needs to settle one delivery (a stream
-/// entry id, a JetStream message, a row key).
+/// entry id, a JetStream message, a row key). A fetch that finds the backend unavailable is tried again,
+/// after a pause that doubles from the poll interval up to <see cref="MaxOutagePause"/>, while the member
+/// keeps what it holds; only when the backend stays unavailable for the outage window does the reader end
+/// with the <see cref="BackendUnavailableException"/>. Any other fetch failure ends it at once.
 /// </summary>
 internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 {
@@ -17,11 +20,17 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     private readonly Channel<QueueMessage> _ready = Channel.CreateUnbounded<QueueMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<IQueueConsumer> _onClosed;
+    private readonly TimeSpan _outageWindow;
     private Task _loop = Task.CompletedTask;
     private int _closed;
 
+    /// <summary>Longest pause between fetches while the backend is unavailable (unless the poll interval is longer).</summary>
+    public static readonly TimeSpan MaxOutagePause = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan MinOutagePause = TimeSpan.FromMilliseconds(10);
+
     protected QueueConsumer(string queue, string group, string consumerId, ConsumeOptions options, TimeProvider time, TimeSpan pollInterval,
-        Action<IQueueConsumer> onClosed)
+        TimeSpan outageWindow, Action<IQueueConsumer> onClosed)
     {
         Queue = queue;
         Group = group;
@@ -30,6 +39,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
         Time = time;
         PollInterval = pollInterval;
         _onClosed = onClosed;
+        _outageWindow = outageWindow;
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
     }
 
@@ -158,6 +168,8 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     private async Task RunAsync()
     {
         var stop = _stopping.Token;
+        long? outageSince = null;
+        var pause = FirstOutagePause;
         try
         {
             while (true)
@@ -175,12 +187,25 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
                     // Not cancelled by dispose: an abandoned fetch could still take messages after the member left.
                     fetched = await FetchAsync(free, CancellationToken.None);
                 }
-                catch
+                catch (Exception e)
                 {
                     _slots.Release(free);
-                    throw;
+                    var failure = Translate(e);
+                    outageSince ??= Time.GetTimestamp();
+                    if (failure is not BackendUnavailableException || Time.GetElapsedTime(outageSince.Value) >= _outageWindow)
+                    {
+                        _ready.Writer.TryComplete(failure);
+                        return;
+                    }
+
+                    // The backend is away: keep the held messages (acks work again once it is back) and look again later.
+                    await Task.Delay(pause, Time, stop);
+                    pause = NextPause(pause);
+                    continue;
                 }
 
+                outageSince = null;
+                pause = FirstOutagePause;
                 var taken = 0;
                 foreach (var (message, delivery) in fetched)
                 {
@@ -215,6 +240,10 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
             _ready.Writer.TryComplete(Translate(e));
         }
     }
+
+    private TimeSpan FirstOutagePause => PollInterval > MinOutagePause ? PollInterval : MinOutagePause;
+
+    private static TimeSpan NextPause(TimeSpan pause) => pause * 2 < MaxOutagePause ? pause * 2 : pause > MaxOutagePause ? pause : MaxOutagePause;
 
     private sealed record Held(QueueMessage Message, TDelivery Delivery);
 }

@@ -25,6 +25,15 @@ public sealed class Member : IAsyncDisposable
         return _messages.Current;
     }
 
+    /// <summary>
+    /// Starts reading the next message without waiting for it: the task ends true with the message in
+    /// <see cref="Current"/>, false when the stream ends, or fails with the stream's error.
+    /// </summary>
+    public Task<bool> StartNext() => _pending = _messages.MoveNextAsync().AsTask();
+
+    /// <summary>The message read by the last <see cref="StartNext"/> that ended true.</summary>
+    public QueueMessage Current => _messages.Current;
+
     /// <summary>The next <paramref name="count"/> messages.</summary>
     public async Task<List<QueueMessage>> NextAsync(int count)
     {

@@ -8,29 +8,50 @@ using Prism.Testing.Servers;
 
 namespace Prism.Backends.Tests.Queue;
 
-/// <summary>A queue backend that goes away surfaces as BackendUnavailableException naming it, to producers and to consuming members.</summary>
+/// <summary>
+/// A queue backend that goes away surfaces as BackendUnavailableException naming it to producers, while consuming
+/// members wait for it (for <see cref="BackendDriverOptions.QueueOutageWindow"/>; see NatsQueueResilienceTests for
+/// the end of that window) and keep the messages they hold.
+/// </summary>
 public sealed class QueueOutageTests
 {
     private static readonly ConsumeOptions Options = ConsumeOptions.Default with { VisibilityTimeout = TimeSpan.FromSeconds(1) };
 
     [Fact]
-    public async Task Redis_Down_FailsEnqueueAndEndsMembers_AndIsUsedAgainWhenBack()
+    public async Task Redis_Down_FailsEnqueue_KeepsMembers_AndIsUsedAgainWhenBack()
     {
-        await using var redis = await RedisServer.StartNewAsync().WaitAsync(Timeouts.Await);
+        await using var redis = await RedisServer.StartNewAsync(appendFsyncAlways: true).WaitAsync(Timeouts.Await);
         await using var drivers = new TestBackends(TestBackends.Settings((RedisBackendType.UrlSetting, redis.Configuration)));
         var queue = drivers.Registry.Queue("redis")!;
-        await using var member = new Member(await queue.ConsumeAsync("ns", "q", "g", "m", Options, default).WaitAsync(Timeouts.Await));
+        await using var member = new Member(await queue.ConsumeAsync("ns", "q", "g", "m", ConsumeOptions.Default, default).WaitAsync(Timeouts.Await));
         await queue.EnqueueAsync("ns", "q", "1"u8.ToArray(), null, null, null, default).WaitAsync(Timeouts.Await);
+        await queue.EnqueueAsync("ns", "q", "2"u8.ToArray(), null, null, null, default).WaitAsync(Timeouts.Await);
         await member.AckAsync(await member.NextAsync());
+        var held = await member.NextAsync();
+        var next = member.StartNext();
 
         await redis.StopAsync();
 
-        var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => queue.EnqueueAsync("ns", "q", "2"u8.ToArray(), null, null, null, default).WaitAsync(Timeouts.Await));
+        var down = await Assert.ThrowsAsync<BackendUnavailableException>(() => queue.EnqueueAsync("ns", "q", "refused"u8.ToArray(), null, null, null, default).WaitAsync(Timeouts.Await));
         Assert.Equal("redis", down.BackendName);
-        Assert.Equal("redis", (await Assert.ThrowsAsync<BackendUnavailableException>(member.NextAsync)).BackendName);
+        // Several failed fetches (their pause doubles from the poll interval up to 2 s).
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(next.IsCompleted, $"the member's stream ended while redis was down: {next.Exception?.InnerException?.Message}");
 
         await redis.StartAsync().WaitAsync(Timeouts.Await);
         await Timeouts.EventuallySucceedsAsync(() => queue.EnqueueAsync("ns", "q", "3"u8.ToArray(), null, null, null, default), "redis is used again");
+        await member.AckAsync(held);
+        Assert.True(await next.WaitAsync(Timeouts.Await), "the consumer ended");
+        var message = member.Current;
+        // A refused enqueue may still have been written once redis was back.
+        while (message.Payload.Span.SequenceEqual("refused"u8))
+        {
+            await member.AckAsync(message);
+            message = await member.NextAsync();
+        }
+
+        Assert.Equal("3"u8.ToArray(), message.Payload.ToArray());
+        await member.AckAsync(message);
     }
 
     [Fact]

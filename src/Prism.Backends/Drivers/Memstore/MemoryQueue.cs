@@ -196,7 +196,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
     }
 
     private sealed class MemoryConsumer(MemoryQueue owner, QueueLog log, Group group, string queue, string groupName, string consumerId, ConsumeOptions options)
-        : QueueConsumer<long>(queue, groupName, consumerId, options, owner.Time, owner.PollInterval, owner._consumers.Remove)
+        : QueueConsumer<long>(queue, groupName, consumerId, options, owner.Time, owner.PollInterval, owner.OutageWindow, owner._consumers.Remove)
     {
         protected override Task<IReadOnlyList<(QueueMessage Message, long Delivery)>> FetchAsync(int max, CancellationToken cancellation)
         {
@@ -292,4 +292,6 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
     private TimeProvider Time => time;
 
     private TimeSpan PollInterval => driverOptions.QueuePollInterval;
+
+    private TimeSpan OutageWindow => driverOptions.QueueOutageWindow;
 }

@@ -15,9 +15,11 @@ namespace Prism.Backends.Drivers.Nats;
 
 /// <summary>
 /// Queues on NATS JetStream (names in <see cref="NatsQueueNames"/>). A group is a durable pull consumer
-/// with explicit acks: AckWait is the visibility timeout, a nack is a NAK with delay, and MaxDeliver is one
-/// more than the allowed deliveries, so the driver sees a message whose last delivery timed out and moves
-/// it to the dead-letter stream itself (with the consumer's error on a nack). Members fetch without
+/// with explicit acks: AckWait is the visibility timeout and a nack is a NAK with delay. The server redelivers
+/// without limit (MaxDeliver -1) and the driver counts: a message delivered once more than allowed (its last
+/// delivery timed out, or was lost on the way, as into a fetch its member gave up on) is moved to the
+/// dead-letter stream and terminated when it comes (with the consumer's error on a nack). A server-side limit
+/// would strand a message whose final delivery is lost: JetStream would never deliver it again. Members fetch without
 /// waiting, every <see cref="BackendDriverOptions.QueuePollInterval"/> when idle. Id, time, context and
 /// metadata travel in headers (<see cref="NatsMessageHeaders"/>); the message id is the stream sequence.
 /// An idempotency key becomes the <c>Nats-Msg-Id</c>, which the stream remembers for exactly
@@ -62,6 +64,8 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
 
     internal TimeSpan PollInterval => _options.QueuePollInterval;
 
+    internal TimeSpan OutageWindow => _options.QueueOutageWindow;
+
     /// <inheritdoc />
     public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
         MessageContext? context, string? idempotencyKey, CancellationToken cancellation) =>
@@ -85,8 +89,8 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
                 AckPolicy = ConsumerConfigAckPolicy.Explicit,
                 DeliverPolicy = ConsumerConfigDeliverPolicy.All,
                 AckWait = options.VisibilityTimeout,
-                // One delivery more than allowed: the driver sees it and dead-letters the message (the server would only drop it).
-                MaxDeliver = options.MaxDeliveries + 1,
+                // No server limit: the driver dead-letters a message delivered more often than allowed (see the summary).
+                MaxDeliver = -1,
                 MaxAckPending = -1,
             };
             var jsConsumer = await _jetStream.CreateOrUpdateConsumerAsync(MessagesStream, config, cancellation);
@@ -160,8 +164,9 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
     /// <summary>Stores a dead letter of <paramref name="group"/>: the message as it was, with the group, attempts, error and time in headers.</summary>
     internal async Task DeadLetterAsync(string @namespace, string group, QueueMessage message, int attempts, string error, CancellationToken cancellation)
     {
-        // Unique per delivery, so a second dead-lettering of the same delivery (after a crash between the two steps) is dropped.
-        var dedup = $"{Consumer(@namespace, message.Queue, group)}-{message.MessageId}-{attempts}";
+        // One per message and group: dead-lettering it again (it came back because the step after this one failed, or
+        // a member held it past the visibility timeout and then rejected it) is dropped. A replay is a new message id.
+        var dedup = $"{Consumer(@namespace, message.Queue, group)}-{message.MessageId}";
         var headers = NatsMessageHeaders.Write(dedup, message.EnqueuedAt, message.Metadata, message.Context);
         NatsDeadLetterHeaders.Add(headers, group, message.MessageId, attempts, error, SubscribeOptions.NowMs(_time));
         await PublishAsync(DeadSubject(@namespace, message.Queue), message.Payload, headers, cancellation);

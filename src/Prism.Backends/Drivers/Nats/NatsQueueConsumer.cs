@@ -8,31 +8,49 @@ namespace Prism.Backends.Drivers.Nats;
 /// <summary>
 /// A group member on a JetStream durable pull consumer: each poll fetches without waiting at most as many
 /// messages as it has free slots. A message delivered more often than allowed (its last delivery timed
-/// out) is dead-lettered and terminated instead of handed out. Acks wait for the server's confirmation.
+/// out or was lost) is dead-lettered and terminated instead of handed out. A fetch cut off after some
+/// deliveries returns those. Acks wait for the server's confirmation.
 /// </summary>
 internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consumer, string @namespace, string queue, string group, string consumerId,
     ConsumeOptions options, Action<IQueueConsumer> onClosed)
-    : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
+    : QueueConsumer<INatsJSMsg<byte[]>>(queue, group, consumerId, options, driver.Time, driver.PollInterval, driver.OutageWindow, onClosed)
 {
     private static readonly AckOpts Confirmed = new() { DoubleAck = true };
     private static readonly TimeSpan FetchExpiry = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Longest a fetch may take. One started just as the connection drops waits for a reconnection that may never
+    /// come (NATS.Net holds its pull request until then); past this it returns what it has, or is unavailable.
+    /// </summary>
+    private static readonly TimeSpan FetchTimeout = FetchExpiry * 2;
 
     protected override Task<IReadOnlyList<(QueueMessage Message, INatsJSMsg<byte[]> Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
         driver.RunAsync<IReadOnlyList<(QueueMessage, INatsJSMsg<byte[]>)>>(async () =>
         {
             var fetched = new List<(QueueMessage, INatsJSMsg<byte[]>)>();
-            // Expires bounds a fetch whose no-wait answer is lost (the default is 30 s), which a member leaving waits for.
-            await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max, Expires = FetchExpiry }, cancellationToken: cancellation))
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            bound.CancelAfter(FetchTimeout);
+            try
             {
-                var message = Message(delivery);
-                if (message.Attempt > Options.MaxDeliveries)
+                // Expires bounds a fetch whose no-wait answer is lost (the default is 30 s), which a member leaving waits for.
+                await foreach (var delivery in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = max, Expires = FetchExpiry },
+                                   cancellationToken: bound.Token))
                 {
-                    await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, cancellation);
-                    await delivery.AckTerminateAsync(Confirmed, cancellation);
-                    continue;
-                }
+                    var message = Message(delivery);
+                    if (message.Attempt > Options.MaxDeliveries)
+                    {
+                        await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, bound.Token);
+                        await delivery.AckTerminateAsync(Confirmed, bound.Token);
+                        continue;
+                    }
 
-                fetched.Add((message, delivery));
+                    fetched.Add((message, delivery));
+                }
+            }
+            catch (Exception e) when (fetched.Count > 0 && NatsAvailability.IsUnavailable(e, cancellation))
+            {
+                // Timed out or cut off after some deliveries: hand those out rather than leave them unseen until the
+                // visibility timeout. The next fetch meets the failure again if it lasts.
             }
 
             return fetched;

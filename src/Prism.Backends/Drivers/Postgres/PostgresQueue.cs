@@ -181,6 +181,8 @@ public sealed class PostgresQueue : IQueue, IAsyncDisposable
 
     internal TimeSpan PollInterval => _options.QueuePollInterval;
 
+    internal TimeSpan OutageWindow => _options.QueueOutageWindow;
+
     internal ILogger Logger => _logger;
 
     /// <summary>Runs <paramref name="operation"/> once the tables exist, turning unavailability into <see cref="BackendUnavailableException"/>.</summary>

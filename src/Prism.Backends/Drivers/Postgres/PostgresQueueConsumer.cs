@@ -12,7 +12,7 @@ namespace Prism.Backends.Drivers.Postgres;
 /// </summary>
 internal sealed class PostgresQueueConsumer(PostgresQueue driver, string @namespace, string queue, string group, string consumerId, ConsumeOptions options,
     Action<IQueueConsumer> onClosed)
-    : QueueConsumer<long>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
+    : QueueConsumer<long>(queue, group, consumerId, options, driver.Time, driver.PollInterval, driver.OutageWindow, onClosed)
 {
     protected override Task<IReadOnlyList<(QueueMessage Message, long Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
         driver.RunAsync<IReadOnlyList<(QueueMessage, long)>>(async () =>

@@ -39,6 +39,8 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
 
     internal TimeSpan PollInterval => driverOptions.QueuePollInterval;
 
+    internal TimeSpan OutageWindow => driverOptions.QueueOutageWindow;
+
     /// <inheritdoc />
     public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
         MessageContext? context, string? idempotencyKey, CancellationToken cancellation) =>

@@ -16,7 +16,7 @@ namespace Prism.Backends.Drivers.Redis;
 /// </summary>
 internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, string queue, string group, string consumerId, ConsumeOptions options,
     Action<IQueueConsumer> onClosed)
-    : QueueConsumer<RedisQueueConsumer.Delivery>(queue, group, consumerId, options, driver.Time, driver.PollInterval, onClosed)
+    : QueueConsumer<RedisQueueConsumer.Delivery>(queue, group, consumerId, options, driver.Time, driver.PollInterval, driver.OutageWindow, onClosed)
 {
     private readonly RedisKey _stream = Messages(@namespace, queue);
     private readonly RedisKey _delays = Delays(@namespace, queue);
