@@ -76,6 +76,15 @@ while (ledger.QueueLost.Any() && drain.Elapsed < TimeSpan.FromSeconds(60))
     await Task.Delay(250);
 }
 
+if (ledger.QueueLost.Any())
+{
+    Say($"{ledger.QueueLost.Count()} acknowledged publishes not delivered after the drain; JetStream's view:");
+    foreach (var line in await topology.Engines.DescribeQueuesAsync())
+    {
+        Say("  " + line);
+    }
+}
+
 await consumersStop.CancelAsync();
 await Task.WhenAll(reading.Select(IgnoreCancellation));
 var kvLost = await VerifyKeysAsync(new PrismKeyValueClient(connection, "soak"), ledger);

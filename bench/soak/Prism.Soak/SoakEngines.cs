@@ -59,6 +59,30 @@ internal sealed class SoakEngines : IAsyncDisposable
         return $"master {victim.Endpoint} killed; replica {heir.Endpoint} master after {promoted.TotalSeconds:0.0} s, cluster ok after {clock.Elapsed.TotalSeconds:0.0} s";
     }
 
+    /// <summary>
+    /// The queues' stream and every group's JetStream consumer as the cluster sees them (pending, unacknowledged,
+    /// waiting pulls, delivered and acknowledged floors, leaders): what tells a stalled group from lost messages.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DescribeQueuesAsync()
+    {
+        await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url, Name = "soak-observer" });
+        var jetStream = new NatsJSContext(nats);
+        var stream = await jetStream.GetStreamAsync("prism-queues");
+        var lines = new List<string>
+        {
+            $"stream prism-queues: {stream.Info.State.Messages} messages, seq {stream.Info.State.FirstSeq}-{stream.Info.State.LastSeq}, leader {stream.Info.Cluster?.Leader}",
+        };
+        await foreach (var consumer in stream.ListConsumersAsync())
+        {
+            var info = consumer.Info;
+            lines.Add($"consumer {info.Name}: pending {info.NumPending}, ack pending {info.NumAckPending}, redelivered {info.NumRedelivered}, "
+                + $"waiting pulls {info.NumWaiting}, delivered seq {info.Delivered.StreamSeq}, ack floor seq {info.AckFloor.StreamSeq}, "
+                + $"leader {info.Cluster?.Leader}, max deliver {info.Config.MaxDeliver}");
+        }
+
+        return lines;
+    }
+
     /// <summary>The server leading <c>prism-queues</c>, once it is not <paramref name="not"/>.</summary>
     private async Task<string> QueueStreamLeaderAsync(string? not)
     {

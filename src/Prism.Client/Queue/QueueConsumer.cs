@@ -20,6 +20,7 @@ public sealed class QueueConsumer : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _reader = Task.CompletedTask;
+    private volatile Exception? _ended;
 
     private QueueConsumer(AsyncDuplexStreamingCall<ConsumeRequest, ConsumeResponse> call, Activity? span, Joined joined)
     {
@@ -71,6 +72,12 @@ public sealed class QueueConsumer : IAsyncDisposable
             throw new InvalidOperationException($"message {messageId} is already being settled");
         }
 
+        // The read loop fails every waiting settle when the stream ends; one added after that sees _ended instead.
+        if (_ended is { } ended)
+        {
+            settled.TrySetException(ended);
+        }
+
         try
         {
             await _writeLock.WaitAsync(cancellation);
@@ -120,9 +127,10 @@ public sealed class QueueConsumer : IAsyncDisposable
         }
 
         _messages.Writer.TryComplete(failure);
+        _ended = failure ?? new PrismClientException("the consume stream ended before the message was settled");
         foreach (var waiting in _settling.Values)
         {
-            waiting.TrySetException(failure ?? new PrismClientException("the consume stream ended before the message was settled"));
+            waiting.TrySetException(_ended);
         }
     }
 
