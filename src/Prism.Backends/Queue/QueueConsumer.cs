@@ -12,6 +12,9 @@ namespace Prism.Backends.Queue;
 /// after a pause that doubles from the poll interval up to <see cref="MaxOutagePause"/>, while the member
 /// keeps what it holds; only when the backend stays unavailable for the outage window does the reader end
 /// with the <see cref="BackendUnavailableException"/>. Any other fetch failure ends it at once.
+/// A settle that fails gives up the message's slot (the backend gives the message out again after its
+/// visibility timeout, to this member or another) but keeps the message held, so the settle can be retried;
+/// without that, a member whose settles failed during an outage would hold every slot and never fetch again.
 /// </summary>
 internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 {
@@ -87,7 +90,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
             return false;
         }
 
-        await AckCoreAsync(held.Message, held.Delivery, cancellation);
+        await SettleCoreAsync(held, () => AckCoreAsync(held.Message, held.Delivery, cancellation));
         return Settle(messageId);
     }
 
@@ -101,14 +104,9 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
         var reason = DeadLetter.ErrorOf(error);
         var clamped = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        if (held.Message.Attempt >= Options.MaxDeliveries)
-        {
-            await DeadLetterCoreAsync(held.Message, held.Delivery, reason, cancellation);
-        }
-        else
-        {
-            await RetryCoreAsync(held.Message, held.Delivery, clamped, reason, cancellation);
-        }
+        await SettleCoreAsync(held, () => held.Message.Attempt >= Options.MaxDeliveries
+            ? DeadLetterCoreAsync(held.Message, held.Delivery, reason, cancellation)
+            : RetryCoreAsync(held.Message, held.Delivery, clamped, reason, cancellation));
 
         return Settle(messageId);
     }
@@ -154,14 +152,49 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     /// <summary>The exception the reader sees for a failed fetch (<see cref="BackendUnavailableException"/> when the backend is gone).</summary>
     protected abstract Exception Translate(Exception error);
 
+    private async Task SettleCoreAsync(Held held, Func<Task> settle)
+    {
+        try
+        {
+            await settle();
+        }
+        catch
+        {
+            FreeSlot(held);
+            throw;
+        }
+    }
+
     private bool Settle(string messageId)
     {
-        if (!_held.TryRemove(messageId, out _))
+        if (!_held.TryRemove(messageId, out var held))
         {
             return false;
         }
 
-        _slots.Release();
+        FreeSlot(held);
+        return true;
+    }
+
+    private void FreeSlot(Held held)
+    {
+        if (held.GiveUpSlot())
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Holds <paramref name="entry"/>; returns whether it took a new slot (not when it replaces a delivery of the same message that still has one).</summary>
+    private bool Hold(Held entry)
+    {
+        var id = entry.Message.MessageId;
+        if (_held.TryGetValue(id, out var previous) && _held.TryUpdate(id, entry, previous))
+        {
+            // The same message given to this member again (it held it past the visibility timeout).
+            return !previous.GiveUpSlot();
+        }
+
+        _held[id] = entry;
         return true;
     }
 
@@ -209,14 +242,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
                 var taken = 0;
                 foreach (var (message, delivery) in fetched)
                 {
-                    // The same message given to this member again (it held it past the visibility timeout) takes no second slot.
-                    var fresh = true;
-                    _held.AddOrUpdate(message.MessageId, new Held(message, delivery), (_, _) =>
-                    {
-                        fresh = false;
-                        return new Held(message, delivery);
-                    });
-                    taken += fresh ? 1 : 0;
+                    taken += Hold(new Held(message, delivery)) ? 1 : 0;
                     _ready.Writer.TryWrite(message);
                 }
 
@@ -245,5 +271,15 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
     private static TimeSpan NextPause(TimeSpan pause) => pause * 2 < MaxOutagePause ? pause * 2 : pause > MaxOutagePause ? pause : MaxOutagePause;
 
-    private sealed record Held(QueueMessage Message, TDelivery Delivery);
+    private sealed class Held(QueueMessage message, TDelivery delivery)
+    {
+        private int _hasSlot = 1;
+
+        public QueueMessage Message { get; } = message;
+
+        public TDelivery Delivery { get; } = delivery;
+
+        /// <summary>True once only: when the slot this delivery took is to be released.</summary>
+        public bool GiveUpSlot() => Interlocked.Exchange(ref _hasSlot, 0) == 1;
+    }
 }

@@ -60,6 +60,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
         {
             return await BackendCalls.RunAsync("queue.publish_batch", route, async () =>
             {
+                Activity.Current?.SetTag("messaging.batch.message_count", batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     try
@@ -105,7 +106,9 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
                 string.Create(CultureInfo.InvariantCulture, $"{field}tracestate is {publish.TraceState.Length} characters; W3C allows {MaxTraceStateLength}"));
         }
 
-        if ((publish.TraceParent ?? (publish.TraceState is null ? null : "")) is { } traceParent && !ActivityContext.TryParse(traceParent, publish.TraceState, out _))
+        // A tracestate without a traceparent is as malformed as a bad traceparent.
+        if ((publish.TraceParent is not null || publish.TraceState is not null)
+            && (publish.TraceParent is null || !ActivityContext.TryParse(publish.TraceParent, publish.TraceState, out _)))
         {
             throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
                 $"{field}traceparent is not a W3C traceparent (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>) with a valid tracestate");

@@ -96,6 +96,36 @@ public sealed class NatsQueueResilienceTests
     }
 
     [Fact]
+    public async Task AnAckTheServerDoesNotAnswer_FailsAsATimeout_AndGivesUpTheSlot_SoTheMemberFetchesAgain()
+    {
+        await using var nats = await NatsServer.StartNewAsync().WaitAsync(Timeouts.Await);
+        await using var drivers = new TestBackends(TestBackends.Settings((NatsBackendType.UrlSetting, nats.Url)));
+        var queue = drivers.Registry.Queue("nats")!;
+        await EnqueueAsync(queue, "held");
+        var options = ConsumeOptions.Default with { MaxInFlight = 1, VisibilityTimeout = TimeSpan.FromSeconds(1) };
+        await using var member = new Member(await queue.ConsumeAsync("ns", "q", "g", "m", options, default).WaitAsync(Timeouts.Await));
+        var held = await member.NextAsync();
+
+        Signal(nats, "STOP");
+        BackendUnavailableException error;
+        try
+        {
+            error = await Assert.ThrowsAsync<BackendUnavailableException>(() => member.Consumer.AckAsync(held.MessageId, default).WaitAsync(Timeouts.Await));
+        }
+        finally
+        {
+            Signal(nats, "CONT");
+        }
+
+        // The server may still apply the ack it read late; either way the member's only slot was given up with the
+        // failed ack, so it fetches again: the next message, or the held one given out again.
+        var next = await EnqueueAsync(queue, "next");
+        var fetched = await member.NextAsync();
+        Assert.Equal(("nats", BackendFailureCodes.Timeout), (error.BackendName, error.Code));
+        Assert.Contains(fetched.MessageId, new[] { held.MessageId, next });
+    }
+
+    [Fact]
     public async Task ServerDown_PastTheOutageWindow_EndsTheMemberWithNatsUnavailable()
     {
         await using var nats = await NatsServer.StartNewAsync().WaitAsync(Timeouts.Await);

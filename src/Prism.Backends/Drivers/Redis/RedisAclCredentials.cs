@@ -16,11 +16,14 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
     /// <summary>Prefix of every session user.</summary>
     public const string UserPrefix = "prism-s-";
 
-    /// <summary>What a session user may run: the key-value and stream commands, and what the client sends when it connects.</summary>
+    /// <summary>
+    /// What a session user may run: the key-value and stream commands, the queue's idempotent-publish script
+    /// (whose commands Redis checks against the same rules), and what the client sends when it connects.
+    /// </summary>
     public static readonly string[] Commands =
     [
         "+ping", "+echo", "+hello", "+acl|whoami", "+client|setname", "+client|id", "+info", "+cluster|slots", "+cluster|nodes", "+cluster|shards",
-        "+readonly", "+asking", "+select", "+multi", "+exec", "+discard", "+watch", "+unwatch",
+        "+readonly", "+asking", "+select", "+multi", "+exec", "+discard", "+watch", "+unwatch", "+eval", "+evalsha",
         "+get", "+set", "+setex", "+psetex", "+getex", "+del", "+unlink", "+exists", "+expire", "+pexpire", "+ttl", "+pttl", "+persist", "+mget", "+mset", "+hset", "+hget", "+hmget", "+hdel",
         "+xadd", "+xreadgroup", "+xread", "+xack", "+xautoclaim", "+xclaim", "+xgroup", "+xpending", "+xrange", "+xrevrange", "+xdel", "+xlen", "+xinfo", "+xtrim",
     ];

@@ -166,25 +166,31 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
 
     /// <summary>
     /// Adds the entry unless <paramref name="key"/> names an earlier one; returns that earlier message's id,
-    /// or null when this entry was added.
+    /// or null when this entry was added. One script, so the check, the add and the key are one step for
+    /// the server (the two keys share the queue's hash tag, hence one slot on a cluster).
     /// </summary>
     private async Task<string?> AddOnceAsync(IDatabase db, RedisKey stream, NameValueEntry[] fields, string id, RedisKey key)
     {
-        while (true)
+        var arguments = new RedisValue[2 + (fields.Length * 2)];
+        arguments[0] = id;
+        arguments[1] = (long)driverOptions.QueueDedupWindow.TotalMilliseconds;
+        for (var i = 0; i < fields.Length; i++)
         {
-            if (await db.StringGetAsync(key) is { IsNull: false } known)
-            {
-                return known;
-            }
-
-            var add = db.CreateTransaction();
-            add.AddCondition(Condition.KeyNotExists(key));
-            _ = add.StreamAddAsync(stream, fields);
-            _ = add.StringSetAsync(key, id, driverOptions.QueueDedupWindow);
-            if (await add.ExecuteAsync())
-            {
-                return null;
-            }
+            arguments[2 + (2 * i)] = fields[i].Name;
+            arguments[3 + (2 * i)] = fields[i].Value;
         }
+
+        var first = await db.ScriptEvaluateAsync(AddOnceScript, [key, stream], arguments);
+        return first.IsNull ? null : (string?)first;
     }
+
+    private const string AddOnceScript = """
+        local first = redis.call('GET', KEYS[1])
+        if first then
+          return first
+        end
+        redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        return false
+        """;
 }
