@@ -50,10 +50,11 @@ try
     Console.WriteLine($"Queue publish→ack, {producers} producers (each awaits its ack), {consumers} consumer acking each message, 64-byte payloads, "
         + $"{rounds} × {seconds} s per target alternating, {Environment.ProcessorCount} CPUs, loopback, one process.");
     Console.WriteLine();
-    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct |");
-    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct | CPU µs/message: bench process | engine server |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var engine in engines)
     {
+        var enginePid = engine == "nats" ? nats.ProcessId : redis.ProcessId;
         await CreateNamespaceAsync(store, "bench-" + engine, engine);
         IQueueTarget direct = engine == "nats"
             ? await DirectJetStream.CreateAsync(nats.Url, "BENCHDIRECT")
@@ -103,8 +104,10 @@ try
                 }
 
                 var before = Interlocked.Read(ref consumed[i]);
+                var (processCpu, engineCpu) = (Process.GetCurrentProcess().TotalProcessorTime, CpuTime.Of(enginePid));
                 var published = await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(seconds));
-                results[i].Add(published, Interlocked.Read(ref consumed[i]) - before, TimeSpan.FromSeconds(seconds));
+                results[i].Add(published, Interlocked.Read(ref consumed[i]) - before, TimeSpan.FromSeconds(seconds),
+                    Process.GetCurrentProcess().TotalProcessorTime - processCpu, CpuTime.Of(enginePid) - engineCpu);
             }
         }
 
@@ -124,7 +127,7 @@ try
             }
 
             Console.WriteLine($"| {engine} | {targets[i].Name} | {results[i].PublishedPerSecond:N0} | {results[i].ConsumedPerSecond:N0} | {P(50):0.0} | {P(99):0.0} | "
-                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} |");
+                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} | {results[i].ProcessCpuMicros:0.0} | {results[i].EngineCpuMicros:0.0} |");
         }
 
         await stop.CancelAsync();
@@ -177,15 +180,25 @@ internal sealed class QueueResult
     private long _published;
     private long _consumed;
     private TimeSpan _elapsed;
+    private TimeSpan _processCpu;
+    private TimeSpan _engineCpu;
 
     public double PublishedPerSecond => _published / _elapsed.TotalSeconds;
 
     public double ConsumedPerSecond => _consumed / _elapsed.TotalSeconds;
 
-    public void Add(long published, long consumed, TimeSpan elapsed)
+    /// <summary>CPU time of the bench process (producers, consumer, proxy) per published message.</summary>
+    public double ProcessCpuMicros => _processCpu.TotalMicroseconds / _published;
+
+    /// <summary>CPU time of nats-server or redis-server per published message.</summary>
+    public double EngineCpuMicros => _engineCpu.TotalMicroseconds / _published;
+
+    public void Add(long published, long consumed, TimeSpan elapsed, TimeSpan processCpu, TimeSpan engineCpu)
     {
         _published += published;
         _consumed += consumed;
         _elapsed += elapsed;
+        _processCpu += processCpu;
+        _engineCpu += engineCpu;
     }
 }

@@ -46,7 +46,7 @@ internal static class NatsAvailability
     public static BackendUnavailableException Unavailable(Exception e, NatsConnection connection) => e switch
     {
         BackendUnavailableException known => known,
-        TimeoutException or OperationCanceledException or NatsJSApiNoResponseException or NatsNoReplyException =>
+        TimeoutException or OperationCanceledException or NatsJSApiNoResponseException or NatsJSPublishNoResponseException or NatsNoReplyException =>
             new("nats", BackendFailureCodes.Timeout, $"no answer from {Server(connection)} in time ({e.GetType().Name})", e),
         _ => new("nats", connection.ConnectionState == NatsConnectionState.Open ? BackendFailureCodes.ConnectionLost : BackendFailureCodes.Unreachable,
             $"{e.GetType().Name} talking to {Server(connection)} (connection {connection.ConnectionState})", e),

@@ -49,17 +49,17 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
             var id = SubscribeOptions.NewMessageId(time);
             var stream = Messages(@namespace, queue);
             var fields = Write(id, payload, metadata, context, SubscribeOptions.NowMs(time));
+            // The add trims entries past the retention (approximately: whole radix-tree nodes) in the same command.
+            var oldest = $"{Math.Max(SubscribeOptions.NowMs(time) - (long)driverOptions.QueueRetention.TotalMilliseconds, 0)}-0";
             if (idempotencyKey is null)
             {
-                await db.StreamAddAsync(stream, fields);
+                await db.StreamAddAsync(stream, fields, new StreamAddOptions { MinId = oldest, Approximate = true });
             }
-            else if (await AddOnceAsync(db, stream, fields, id, IdempotencyKey(@namespace, queue, idempotencyKey)) is { } first)
+            else if (await AddOnceAsync(db, stream, fields, id, oldest, IdempotencyKey(@namespace, queue, idempotencyKey)) is { } first)
             {
                 return first;
             }
 
-            var oldest = SubscribeOptions.NowMs(time) - (long)driverOptions.QueueRetention.TotalMilliseconds;
-            await db.StreamTrimByMinIdAsync(stream, $"{Math.Max(oldest, 0)}-0", useApproximateMaxLength: true, flags: CommandFlags.FireAndForget);
             return id;
         }, cancellation);
 
@@ -169,15 +169,16 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
     /// or null when this entry was added. One script, so the check, the add and the key are one step for
     /// the server (the two keys share the queue's hash tag, hence one slot on a cluster).
     /// </summary>
-    private async Task<string?> AddOnceAsync(IDatabase db, RedisKey stream, NameValueEntry[] fields, string id, RedisKey key)
+    private async Task<string?> AddOnceAsync(IDatabase db, RedisKey stream, NameValueEntry[] fields, string id, string oldest, RedisKey key)
     {
-        var arguments = new RedisValue[2 + (fields.Length * 2)];
+        var arguments = new RedisValue[3 + (fields.Length * 2)];
         arguments[0] = id;
         arguments[1] = (long)driverOptions.QueueDedupWindow.TotalMilliseconds;
+        arguments[2] = oldest;
         for (var i = 0; i < fields.Length; i++)
         {
-            arguments[2 + (2 * i)] = fields[i].Name;
-            arguments[3 + (2 * i)] = fields[i].Value;
+            arguments[3 + (2 * i)] = fields[i].Name;
+            arguments[4 + (2 * i)] = fields[i].Value;
         }
 
         var first = await db.ScriptEvaluateAsync(AddOnceScript, [key, stream], arguments);
@@ -189,7 +190,7 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
         if first then
           return first
         end
-        redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+        redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[3], '*', unpack(ARGV, 4))
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         return false
         """;

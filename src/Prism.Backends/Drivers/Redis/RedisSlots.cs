@@ -5,11 +5,12 @@ namespace Prism.Backends.Drivers.Redis;
 /// <summary>
 /// What changes on Redis Cluster: a multi-key command must name keys of one hash slot, so batches are split
 /// by slot (and sent together), and a multi-key command on a slot being migrated is answered TRYAGAIN until
-/// the move ends, so it is sent again after a short pause (for up to about 2 s). On a single server nothing is split.
+/// the move ends, so it is sent again after a short pause (for up to about 10 s). On a single server nothing is split.
 /// </summary>
 internal static class RedisSlots
 {
-    private const int TryAgainAttempts = 100;
+    /// <summary>About 10 s: a slot holding many keys takes seconds to move (redis-cli moves 10 keys per step).</summary>
+    private const int TryAgainAttempts = 500;
     private static readonly TimeSpan TryAgainPause = TimeSpan.FromMilliseconds(20);
 
     /// <summary>True when the multiplexer talks to a Redis Cluster.</summary>
