@@ -15,14 +15,20 @@ runs=${1:-3}
 core=(identity admin proxy console)
 
 memory() { awk -v field="$1:" '$1 == field { printf "%.0f", $2 / 1024 }' "/proc/$2/smaps_rollup"; }
+# CPU seconds (user + system) a process has used: fields 14 and 15 of /proc/PID/stat, counted after the command name.
+cpu() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ printf "%.2f", ($12 + $13) / 100 }'; }
 
-echo "| run | dev up → all healthy (s) | identity RSS / PSS (MB) | admin RSS / PSS (MB) | proxy RSS / PSS (MB) | console RSS / PSS (MB) | four modules: sum of RSS (MB) | four modules: sum of PSS (MB) | viewer (Aspire dashboard) RSS / PSS (MB) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | dev up → all healthy (s) | CPU used by then, five processes (s) | identity RSS / PSS (MB) | admin RSS / PSS (MB) | proxy RSS / PSS (MB) | console RSS / PSS (MB) | four modules: sum of RSS (MB) | four modules: sum of PSS (MB) | viewer (Aspire dashboard) RSS / PSS (MB) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for run in $(seq 1 "$runs"); do
   home=$(mktemp -d)
   start=$(date +%s.%N)
   PRISM_HOME="$home" bin/prism dev up >/dev/null
   end=$(date +%s.%N)
+  started_cpu=0
+  for service in "${core[@]}" telemetry; do
+    started_cpu=$(awk -v a="$started_cpu" -v b="$(cpu "$(cat "$home/run/$service.pid")")" 'BEGIN { print a + b }')
+  done
   sleep 2 # let start-up work settle before reading memory
   row="" rss_sum=0 pss_sum=0
   for service in "${core[@]}"; do
@@ -36,7 +42,7 @@ for run in $(seq 1 "$runs"); do
   PRISM_HOME="$home" bin/prism dev down >/dev/null
   rm -rf "$home"
   elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-  printf "| %d | %.2f |%s %d | %d | %s |\n" "$run" "$elapsed" "$row" "$rss_sum" "$pss_sum" "$viewer"
+  printf "| %d | %.2f | %.2f |%s %d | %d | %s |\n" "$run" "$elapsed" "$started_cpu" "$row" "$rss_sum" "$pss_sum" "$viewer"
 done
 # For make bench's summary table: the last run.
 printf "summary | dev-up | dev up → all healthy (s) | %.2f | < 2.00 |\n" "$elapsed"
