@@ -25,7 +25,7 @@ internal sealed class RedisAclCredentials(Func<Task<ConnectionMultiplexer>> redi
         "+ping", "+echo", "+hello", "+acl|whoami", "+client|setname", "+client|id", "+info", "+cluster|slots", "+cluster|nodes", "+cluster|shards",
         "+readonly", "+asking", "+select", "+multi", "+exec", "+discard", "+watch", "+unwatch", "+eval", "+evalsha",
         "+get", "+set", "+setex", "+psetex", "+getex", "+del", "+unlink", "+exists", "+expire", "+pexpire", "+ttl", "+pttl", "+persist", "+mget", "+mset", "+hset", "+hget", "+hmget", "+hdel",
-        "+xadd", "+xreadgroup", "+xread", "+xack", "+xautoclaim", "+xclaim", "+xgroup", "+xpending", "+xrange", "+xrevrange", "+xdel", "+xlen", "+xinfo", "+xtrim",
+        "+xadd", "+xreadgroup", "+xread", "+xack", "+xautoclaim", "+xclaim", "+xgroup", "+xpending", "+xrange", "+xrevrange", "+xdel", "+xlen", "+xinfo",
     ];
 
     /// <inheritdoc />
