@@ -32,6 +32,13 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
     private static readonly TimeSpan MinOutagePause = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Pause after the first fetch that found nothing; it doubles up to the poll interval while fetches keep finding
+    /// nothing, so a busy group's messages wait milliseconds, not a whole poll interval, and an idle one costs no more.
+    /// (2 ms cost a fifth of the proxied JetStream throughput in the queue bench: fetches of a few messages each.)
+    /// </summary>
+    private static readonly TimeSpan FirstIdlePause = TimeSpan.FromMilliseconds(10);
+
     protected QueueConsumer(string queue, string group, string consumerId, ConsumeOptions options, TimeProvider time, TimeSpan pollInterval,
         TimeSpan outageWindow, Action<IQueueConsumer> onClosed)
     {
@@ -61,7 +68,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     /// <summary>The clock.</summary>
     protected TimeProvider Time { get; }
 
-    /// <summary>Pause after a fetch that found nothing.</summary>
+    /// <summary>Longest pause after fetches that found nothing.</summary>
     protected TimeSpan PollInterval { get; }
 
     /// <summary>Messages this member holds unsettled.</summary>
@@ -203,6 +210,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
         var stop = _stopping.Token;
         long? outageSince = null;
         var pause = FirstOutagePause;
+        var idle = FirstIdle;
         try
         {
             while (true)
@@ -233,7 +241,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
                     // The backend is away: keep the held messages (acks work again once it is back) and look again later.
                     await Task.Delay(pause, Time, stop);
-                    pause = NextPause(pause);
+                    pause = Doubled(pause, MaxOutagePause);
                     continue;
                 }
 
@@ -253,7 +261,12 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
                 if (fetched.Count == 0)
                 {
-                    await Task.Delay(PollInterval, Time, stop);
+                    await Task.Delay(idle, Time, stop);
+                    idle = Doubled(idle, PollInterval);
+                }
+                else
+                {
+                    idle = FirstIdle;
                 }
             }
         }
@@ -269,7 +282,10 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
 
     private TimeSpan FirstOutagePause => PollInterval > MinOutagePause ? PollInterval : MinOutagePause;
 
-    private static TimeSpan NextPause(TimeSpan pause) => pause * 2 < MaxOutagePause ? pause * 2 : pause > MaxOutagePause ? pause : MaxOutagePause;
+    private TimeSpan FirstIdle => PollInterval < FirstIdlePause ? PollInterval : FirstIdlePause;
+
+    /// <summary>Twice <paramref name="pause"/>, at most <paramref name="max"/> (a pause already longer stays as it is).</summary>
+    private static TimeSpan Doubled(TimeSpan pause, TimeSpan max) => pause * 2 < max ? pause * 2 : pause > max ? pause : max;
 
     private sealed class Held(QueueMessage message, TDelivery delivery)
     {
