@@ -83,6 +83,12 @@ if (ledger.QueueLost.Any())
     {
         Say("  " + line);
     }
+
+    Say("the consumers:");
+    foreach (var line in workload.DescribeMembers())
+    {
+        Say("  " + line);
+    }
 }
 
 await consumersStop.CancelAsync();

@@ -19,6 +19,13 @@ internal sealed class Workload(PrismConnection connection, GrpcChannel admin, IT
     private readonly PrismKeyValueClient _kv = new(connection, @namespace);
     private readonly PrismQueueClient _queue = new(connection, @namespace);
     private readonly PrismPubSubClient _pubsub = new(connection, @namespace);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string State, long Since)> _members = new();
+
+    /// <summary>What each consumer was last doing and since when: to tell a member stuck on an ack from one given nothing.</summary>
+    public IEnumerable<string> DescribeMembers() => _members.OrderBy(m => m.Key)
+        .Select(m => $"member-{m.Key}: {m.Value.State} for {System.Diagnostics.Stopwatch.GetElapsedTime(m.Value.Since).TotalSeconds:0.0} s");
+
+    private void Member(int member, string state) => _members[member] = (state, System.Diagnostics.Stopwatch.GetTimestamp());
 
     /// <summary>Starts the load: <c>Writing</c> stops with <paramref name="load"/>, <c>Reading</c> (consumers, subscriber) with <paramref name="readers"/>.</summary>
     public (IReadOnlyList<Task> Writing, IReadOnlyList<Task> Reading) Start(int writers, int producers, int consumers, CancellationToken load, CancellationToken readers) =>
@@ -75,16 +82,21 @@ internal sealed class Workload(PrismConnection connection, GrpcChannel admin, IT
         {
             try
             {
+                Member(member, "joining");
                 await using var consumer = await _queue.ConsumeAsync(Queue, Group, new QueueConsumerOptions { ConsumerId = $"member-{member}", MaxInFlight = 64 }, stop);
+                Member(member, "waiting for a message");
                 await foreach (var message in consumer.ReadAllAsync(stop))
                 {
                     ledger.QueueReceived.TryAdd(message.Payload.ToStringUtf8(), 0);
                     Interlocked.Increment(ref ledger.QueueDeliveries);
+                    Member(member, "waiting for an ack's answer");
                     await clock.MeasureAsync(() => consumer.AckAsync(message.MessageId, stop));
+                    Member(member, "waiting for a message");
                 }
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is RpcException or PrismClientException or IOException or InvalidOperationException)
             {
+                Member(member, "rejoining after " + (e is RpcException rpc ? rpc.StatusCode.ToString() : e.GetType().Name));
                 clock.Current.StreamBroke(e);
                 await Task.Delay(200, CancellationToken.None);
             }

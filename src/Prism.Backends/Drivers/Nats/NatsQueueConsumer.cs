@@ -40,7 +40,7 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
                     if (message.Attempt > Options.MaxDeliveries)
                     {
                         await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt - 1, Backends.Queue.DeadLetter.VisibilityTimeoutError, bound.Token);
-                        await delivery.AckTerminateAsync(Confirmed, bound.Token);
+                        await Bounded(delivery.AckTerminateAsync(Confirmed, bound.Token), bound.Token);
                         continue;
                     }
 
@@ -59,14 +59,14 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
     protected override Task AckCoreAsync(QueueMessage message, INatsJSMsg<byte[]> delivery, CancellationToken cancellation) =>
         driver.RunAsync(async () =>
         {
-            await delivery.AckAsync(Confirmed, cancellation);
+            await Bounded(delivery.AckAsync(Confirmed, cancellation), cancellation);
             return true;
         }, cancellation);
 
     protected override Task RetryCoreAsync(QueueMessage message, INatsJSMsg<byte[]> delivery, TimeSpan delay, string error, CancellationToken cancellation) =>
         driver.RunAsync(async () =>
         {
-            await delivery.NakAsync(new AckOpts { NakDelay = delay }, cancellation);
+            await Bounded(delivery.NakAsync(new AckOpts { NakDelay = delay }, cancellation), cancellation);
             return true;
         }, cancellation);
 
@@ -74,9 +74,17 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
         driver.RunAsync(async () =>
         {
             await driver.DeadLetterAsync(@namespace, Group, message, message.Attempt, error, cancellation);
-            await delivery.AckTerminateAsync(Confirmed, cancellation);
+            await Bounded(delivery.AckTerminateAsync(Confirmed, cancellation), cancellation);
             return true;
         }, cancellation);
+
+    /// <summary>
+    /// A confirmed ack is a request whose answer NATS.Net waits for up to its request timeout (5 s); this bound
+    /// makes sure no settle outlives twice that whatever state the connection is in, since a member's reader
+    /// waiting on one holds its client's slots.
+    /// </summary>
+    private static Task Bounded(ValueTask settle, CancellationToken cancellation) =>
+        settle.AsTask().WaitAsync(NatsAvailability.AckTimeout * 2, cancellation);
 
     protected override Exception Translate(Exception error) => error;
 
