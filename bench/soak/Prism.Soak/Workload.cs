@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -19,13 +21,13 @@ internal sealed class Workload(PrismConnection connection, GrpcChannel admin, IT
     private readonly PrismKeyValueClient _kv = new(connection, @namespace);
     private readonly PrismQueueClient _queue = new(connection, @namespace);
     private readonly PrismPubSubClient _pubsub = new(connection, @namespace);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string State, long Since)> _members = new();
+    private readonly ConcurrentDictionary<int, (string State, long Since)> _members = new();
 
     /// <summary>What each consumer was last doing and since when: to tell a member stuck on an ack from one given nothing.</summary>
     public IEnumerable<string> DescribeMembers() => _members.OrderBy(m => m.Key)
-        .Select(m => $"member-{m.Key}: {m.Value.State} for {System.Diagnostics.Stopwatch.GetElapsedTime(m.Value.Since).TotalSeconds:0.0} s");
+        .Select(m => $"member-{m.Key}: {m.Value.State} for {Stopwatch.GetElapsedTime(m.Value.Since).TotalSeconds:0.0} s");
 
-    private void Member(int member, string state) => _members[member] = (state, System.Diagnostics.Stopwatch.GetTimestamp());
+    private void Member(int member, string state) => _members[member] = (state, Stopwatch.GetTimestamp());
 
     /// <summary>Starts the load: <c>Writing</c> stops with <paramref name="load"/>, <c>Reading</c> (consumers, subscriber) with <paramref name="readers"/>.</summary>
     public (IReadOnlyList<Task> Writing, IReadOnlyList<Task> Reading) Start(int writers, int producers, int consumers, CancellationToken load, CancellationToken readers) =>
