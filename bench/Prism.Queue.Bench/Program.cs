@@ -26,6 +26,8 @@ var consumers = int.Parse(Value(args, "--consumers") ?? "1", CultureInfo.Invaria
 var engines = (Value(args, "--engines") ?? "nats,redis").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 // Prism.Client's PublishCallsInFlight (default: the client's).
 var publishCalls = Value(args, "--publish-calls") is { } calls ? int.Parse(calls, CultureInfo.InvariantCulture) : (int?)null;
+// --only client (or proxy) measures direct and that target alone, e.g. to profile it.
+var only = Value(args, "--only");
 
 await using var nats = await NatsServer.StartNewAsync();
 await using var redis = await RedisServer.StartNewAsync();
@@ -65,6 +67,7 @@ try
             ("proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")),
             ("proxy → " + engine + " (Prism.Client)", new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)),
         };
+        targets = [.. targets.Where((t, i) => i == 0 || only is null || (only == "client") == t.Name.EndsWith("(Prism.Client)", StringComparison.Ordinal))];
         var results = targets.Select(_ => new QueueResult()).ToArray();
         using var stop = new CancellationTokenSource();
         var latencies = targets.Select(_ => new Samples()).ToArray();

@@ -47,6 +47,19 @@ public interface IQueue
         MessageContext? context, string? idempotencyKey, CancellationToken cancellation);
 
     /// <summary>
+    /// Stores <paramref name="entries"/> as <see cref="EnqueueAsync"/> would and returns their ids in the
+    /// entries' order; the entries overlap in time (no order is promised between them). A failure fails the
+    /// whole call, some entries possibly stored. Drivers that can hand the engine many messages at once
+    /// override it; the default enqueues them concurrently.
+    /// </summary>
+    async Task<IReadOnlyList<string>> EnqueueBatchAsync(string @namespace, string queue, IReadOnlyList<QueueEntry> entries, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var stores = entries.Select(e => EnqueueAsync(@namespace, queue, e.Payload, e.Metadata, e.Context, e.IdempotencyKey, cancellation)).ToArray();
+        return await Task.WhenAll(stores);
+    }
+
+    /// <summary>
     /// Joins <paramref name="group"/> as member <paramref name="consumerId"/> (creating the group on first
     /// use) and starts receiving. Members of one group should pass the same options; where the engine
     /// keeps them per group (NATS), the last member to join sets them.

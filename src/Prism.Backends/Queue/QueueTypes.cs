@@ -2,6 +2,9 @@ using Prism.Backends.PubSub;
 
 namespace Prism.Backends.Queue;
 
+/// <summary>A message to enqueue (<see cref="IQueue.EnqueueBatchAsync"/>); the arguments of <see cref="IQueue.EnqueueAsync"/>.</summary>
+public sealed record QueueEntry(ReadOnlyMemory<byte> Payload, IReadOnlyDictionary<string, string>? Metadata, MessageContext? Context, string? IdempotencyKey);
+
 /// <summary>A message given to a member of a consumer group.</summary>
 /// <param name="Queue">Queue it was enqueued on.</param>
 /// <param name="MessageId">Id returned by enqueue; pass it to ack or nack.</param>

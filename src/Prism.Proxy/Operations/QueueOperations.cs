@@ -34,7 +34,11 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
         CheckPublish(route, publish, "");
         try
         {
-            return await BackendCalls.RunAsync("queue.publish", route, () => EnqueueAsync(route, driver, publish, cancellation), publish.Queue);
+            return await BackendCalls.RunAsync("queue.publish", route, () =>
+            {
+                var entry = EntryOf(route, publish);
+                return driver.EnqueueAsync(route.Namespace.Name, publish.Queue, entry.Payload, entry.Metadata, entry.Context, entry.IdempotencyKey, cancellation);
+            }, publish.Queue);
         }
         finally
         {
@@ -44,6 +48,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
 
     /// <summary>
     /// Stores every entry as <see cref="PublishAsync(DataPlaneCaller, QueuePublish, CancellationToken)"/> would,
+    /// the entries of each queue in one driver call (<see cref="IQueue.EnqueueBatchAsync"/>), the queues
     /// concurrently: one result per entry, in order. An entry refused for what it carries gets its own
     /// error; a failure of the call (routing, the backend) fails it whole, some entries possibly stored.
     /// </summary>
@@ -54,7 +59,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
         var (route, driver) = await OpenAsync(caller, cancellation);
         limits.CheckBatch(batch.Count);
         var results = new PublishOutcome[batch.Count];
-        var stores = new List<(int Index, Task<string> Store)>(batch.Count);
+        var valid = new List<int>(batch.Count);
         long bytes = 0;
         try
         {
@@ -67,7 +72,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
                     {
                         CheckPublish(route, batch[i], $"messages[{i}].");
                         bytes += batch[i].Size;
-                        stores.Add((i, EnqueueAsync(route, driver, batch[i], cancellation)));
+                        valid.Add(i);
                     }
                     catch (DataPlaneException e) when (e.Failure == DataPlaneFailure.InvalidArgument)
                     {
@@ -75,11 +80,19 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
                     }
                 }
 
+                var stores = valid.GroupBy(i => batch[i].Queue, StringComparer.Ordinal)
+                    .Select(queue => (Entries: queue.ToArray(),
+                        Store: driver.EnqueueBatchAsync(route.Namespace.Name, queue.Key, [.. queue.Select(i => EntryOf(route, batch[i]))], cancellation)))
+                    .ToArray();
                 // Every store is awaited before the first failure is thrown, so none is left running unobserved.
                 await Task.WhenAll(stores.Select(s => (Task)s.Store)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                foreach (var (index, store) in stores)
+                foreach (var (entries, store) in stores)
                 {
-                    results[index] = PublishOutcome.Stored(await store);
+                    var ids = await store;
+                    for (var j = 0; j < entries.Length; j++)
+                    {
+                        results[entries[j]] = PublishOutcome.Stored(ids[j]);
+                    }
                 }
 
                 return (IReadOnlyList<PublishOutcome>)results;
@@ -115,8 +128,11 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
         }
     }
 
-    /// <summary>Stores <paramref name="publish"/>; call it inside the publish span, whose context the message carries unless it names its own.</summary>
-    private static Task<string> EnqueueAsync(DataPlaneRoute route, IQueue driver, QueuePublish publish, CancellationToken cancellation)
+    /// <summary>
+    /// What the driver stores for <paramref name="publish"/>; make it inside the publish span, whose context
+    /// the message carries unless it names its own.
+    /// </summary>
+    private static QueueEntry EntryOf(DataPlaneRoute route, QueuePublish publish)
     {
         var context = MessageTelemetry.ContextOf(route);
         if (publish.TraceParent is not null)
@@ -124,8 +140,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
             context = context with { TraceParent = publish.TraceParent, TraceState = publish.TraceState };
         }
 
-        return driver.EnqueueAsync(route.Namespace.Name, publish.Queue, publish.Payload, ContextMetadata.WithoutReserved(publish.Metadata), context,
-            publish.IdempotencyKey, cancellation);
+        return new QueueEntry(publish.Payload, ContextMetadata.WithoutReserved(publish.Metadata), context, publish.IdempotencyKey);
     }
 
     /// <summary>

@@ -330,6 +330,35 @@ public abstract class QueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnqueueBatch_StoresEveryEntry_WithItsMetadataAndContext_AndAnIdempotencyKeyOnce()
+    {
+        var earlier = await EnqueueAsync("batch", "earlier", key: "k-1");
+        var metadata = new Dictionary<string, string> { ["n"] = "1" };
+
+        var ids = await Queue.EnqueueBatchAsync(Ns, "batch",
+        [
+            new QueueEntry(Encoding.UTF8.GetBytes("a"), metadata, SampleContext(), null),
+            new QueueEntry(Encoding.UTF8.GetBytes("earlier, retried"), null, null, "k-1"),
+            new QueueEntry(Encoding.UTF8.GetBytes("b"), null, null, "k-2"),
+            new QueueEntry(Encoding.UTF8.GetBytes("b"), null, null, "k-2"),
+        ], default).WaitAsync(Timeouts.Await);
+        await EnqueueAsync("batch", "end");
+        await using var member = await JoinAsync("batch", "g", "m1");
+        var received = await member.NextAsync(4);
+
+        Assert.Equal(4, ids.Count);
+        Assert.Equal(earlier, ids[1]);
+        Assert.Equal(ids[2], ids[3]);
+        Assert.Equal(3, new[] { earlier, ids[0], ids[2] }.Distinct().Count());
+        Assert.Equal(["a", "b", "earlier", "end"], received.Select(Text).Order(StringComparer.Ordinal));
+        var a = received.Single(m => Text(m) == "a");
+        Assert.Equal(ids[0], a.MessageId);
+        Assert.Equal(metadata, a.Metadata);
+        Assert.Equal(SampleContext(), a.Context);
+        Assert.Equal(ids[2], received.Single(m => Text(m) == "b").MessageId);
+    }
+
+    [Fact]
     public async Task Member_HoldsAtMostMaxInFlight_AndTheRestGoesToOtherMembers()
     {
         var texts = Enumerable.Range(0, 10).Select(i => $"m{i}").ToList();

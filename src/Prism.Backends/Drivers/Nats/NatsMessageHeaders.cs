@@ -42,14 +42,19 @@ internal static class NatsMessageHeaders
     /// <summary>Prefix of metadata keys.</summary>
     public const string MetadataPrefix = "prism-md-";
 
-    /// <summary>The headers of a message Prism publishes.</summary>
-    public static NatsHeaders Write(string messageId, long publishedAt, IReadOnlyDictionary<string, string>? metadata, MessageContext? context)
+    /// <summary>
+    /// The headers of a message Prism publishes. Without <paramref name="messageId"/> there is no
+    /// <see cref="MessageId"/>: JetStream remembers every id for its duplicate window, which is work
+    /// and memory for nothing when no publish will ever repeat it.
+    /// </summary>
+    public static NatsHeaders Write(string? messageId, long publishedAt, IReadOnlyDictionary<string, string>? metadata, MessageContext? context)
     {
-        var headers = new NatsHeaders
+        var headers = new NatsHeaders { [PublishedAt] = publishedAt.ToString(CultureInfo.InvariantCulture) };
+        if (messageId is not null)
         {
-            [MessageId] = messageId,
-            [PublishedAt] = publishedAt.ToString(CultureInfo.InvariantCulture),
-        };
+            headers[MessageId] = messageId;
+        }
+
         if (context is not null)
         {
             Add(headers, PublisherSubject, context.PublisherSubject);

@@ -69,12 +69,23 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
     /// <inheritdoc />
     public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
         MessageContext? context, string? idempotencyKey, CancellationToken cancellation) =>
-        RunAsync(async () =>
+        RunAsync(() => PublishAsync(Subject(@namespace, queue), payload,
+            Headers(@namespace, queue, idempotencyKey, metadata, context, SubscribeOptions.NowMs(_time)), cancellation), cancellation);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> EnqueueBatchAsync(string @namespace, string queue, IReadOnlyList<QueueEntry> entries, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return RunAsync<IReadOnlyList<string>>(async () =>
         {
-            var dedup = idempotencyKey is null ? SubscribeOptions.NewMessageId(_time) : IdempotencyId(@namespace, queue, idempotencyKey);
-            return await PublishAsync(Subject(@namespace, queue), payload, NatsMessageHeaders.Write(dedup, SubscribeOptions.NowMs(_time), metadata, context),
-                cancellation);
+            // JetStream has no batch publish here: every message is sent at once, and the acks are awaited together.
+            var subject = Subject(@namespace, queue);
+            var now = SubscribeOptions.NowMs(_time);
+            var publishes = entries.Select(e =>
+                PublishAsync(subject, e.Payload, Headers(@namespace, queue, e.IdempotencyKey, e.Metadata, e.Context, now), cancellation)).ToArray();
+            return await Task.WhenAll(publishes);
         }, cancellation);
+    }
 
     /// <inheritdoc />
     public Task<IQueueConsumer> ConsumeAsync(string @namespace, string queue, string group, string consumerId, ConsumeOptions options, CancellationToken cancellation)
@@ -143,7 +154,7 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
                 }
 
                 var letter = DeadLetterOf(queue, stored);
-                var headers = NatsMessageHeaders.Write(SubscribeOptions.NewMessageId(_time), SubscribeOptions.NowMs(_time), letter.Metadata, letter.Context);
+                var headers = NatsMessageHeaders.Write(null, SubscribeOptions.NowMs(_time), letter.Metadata, letter.Context);
                 var id = await PublishAsync(Subject(@namespace, queue), letter.Payload, headers, cancellation);
                 await _jetStream.DeleteMessageAsync(DeadLettersStream, new StreamMsgDeleteRequest { Seq = seq }, cancellation);
                 return id;
@@ -188,6 +199,11 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
             throw _outage.Failed(NatsAvailability.Unavailable(e, _connection));
         }
     }
+
+    /// <summary>A new message's headers: an idempotency key becomes its <c>Nats-Msg-Id</c>.</summary>
+    private static NatsHeaders Headers(string @namespace, string queue, string? idempotencyKey, IReadOnlyDictionary<string, string>? metadata,
+        MessageContext? context, long now) =>
+        NatsMessageHeaders.Write(idempotencyKey is null ? null : IdempotencyId(@namespace, queue, idempotencyKey), now, metadata, context);
 
     /// <summary>Publishes and returns the stream sequence; a duplicate returns the sequence of the first.</summary>
     private async Task<string> PublishAsync(string subject, ReadOnlyMemory<byte> payload, NatsHeaders headers, CancellationToken cancellation)

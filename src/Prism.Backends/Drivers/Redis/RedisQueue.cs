@@ -43,25 +43,37 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
 
     /// <inheritdoc />
     public Task<string> EnqueueAsync(string @namespace, string queue, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata,
-        MessageContext? context, string? idempotencyKey, CancellationToken cancellation) =>
-        RunAsync(async db =>
+        MessageContext? context, string? idempotencyKey, CancellationToken cancellation)
+    {
+        if (idempotencyKey is not null)
+        {
+            return RunAsync(async db => (await AddAsync(db, @namespace, queue, [new QueueEntry(payload, metadata, context, idempotencyKey)]))[0], cancellation);
+        }
+
+        return RunAsync(async db =>
         {
             var id = SubscribeOptions.NewMessageId(time);
-            var stream = Messages(@namespace, queue);
-            var fields = Write(id, payload, metadata, context, SubscribeOptions.NowMs(time));
-            // The add trims entries past the retention (approximately: whole radix-tree nodes) in the same command.
-            var oldest = $"{Math.Max(SubscribeOptions.NowMs(time) - (long)driverOptions.QueueRetention.TotalMilliseconds, 0)}-0";
-            if (idempotencyKey is null)
-            {
-                await db.StreamAddAsync(stream, fields, new StreamAddOptions { MinId = oldest, Approximate = true });
-            }
-            else if (await AddOnceAsync(db, stream, fields, id, oldest, IdempotencyKey(@namespace, queue, idempotencyKey)) is { } first)
-            {
-                return first;
-            }
-
+            await db.StreamAddAsync(Messages(@namespace, queue), Write(id, payload, metadata, context, SubscribeOptions.NowMs(time)),
+                new StreamAddOptions { MinId = OldestRetained(), Approximate = true });
             return id;
         }, cancellation);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> EnqueueBatchAsync(string @namespace, string queue, IReadOnlyList<QueueEntry> entries, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return RunAsync<IReadOnlyList<string>>(async db =>
+        {
+            var ids = new List<string>(entries.Count);
+            foreach (var chunk in entries.Chunk(EntriesPerScript))
+            {
+                ids.AddRange(await AddAsync(db, @namespace, queue, chunk));
+            }
+
+            return ids;
+        }, cancellation);
+    }
 
     /// <inheritdoc />
     public Task<IQueueConsumer> ConsumeAsync(string @namespace, string queue, string group, string consumerId, ConsumeOptions options, CancellationToken cancellation)
@@ -164,34 +176,70 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
         }
     }
 
+    /// <summary>Most entries one script adds, so a large batch does not hold the server for long.</summary>
+    private const int EntriesPerScript = 128;
+
+    /// <summary>Entry ids below this one are past the retention; the add trims them (approximately: whole radix-tree nodes) in the same command.</summary>
+    private string OldestRetained() => $"{Math.Max(SubscribeOptions.NowMs(time) - (long)driverOptions.QueueRetention.TotalMilliseconds, 0)}-0";
+
     /// <summary>
-    /// Adds the entry unless <paramref name="key"/> names an earlier one; returns that earlier message's id,
-    /// or null when this entry was added. One script, so the check, the add and the key are one step for
-    /// the server (the two keys share the queue's hash tag, hence one slot on a cluster).
+    /// Adds the entries in order, in one script: one round trip, and the check, the add and the key of an
+    /// entry with an idempotency key are one step for the server (the keys share the queue's hash tag,
+    /// hence one slot on a cluster). Returns each entry's message id: for an entry whose key names an
+    /// earlier message (also one earlier in this batch), that message's id, and nothing is added.
     /// </summary>
-    private async Task<string?> AddOnceAsync(IDatabase db, RedisKey stream, NameValueEntry[] fields, string id, string oldest, RedisKey key)
+    private async Task<string[]> AddAsync(IDatabase db, string @namespace, string queue, IReadOnlyList<QueueEntry> entries)
     {
-        var arguments = new RedisValue[3 + (fields.Length * 2)];
-        arguments[0] = id;
-        arguments[1] = (long)driverOptions.QueueDedupWindow.TotalMilliseconds;
-        arguments[2] = oldest;
-        for (var i = 0; i < fields.Length; i++)
+        var keys = new List<RedisKey> { Messages(@namespace, queue) };
+        var arguments = new List<RedisValue> { (long)driverOptions.QueueDedupWindow.TotalMilliseconds, OldestRetained() };
+        var now = SubscribeOptions.NowMs(time);
+        foreach (var entry in entries)
         {
-            arguments[3 + (2 * i)] = fields[i].Name;
-            arguments[4 + (2 * i)] = fields[i].Value;
+            var id = SubscribeOptions.NewMessageId(time);
+            var fields = Write(id, entry.Payload, entry.Metadata, entry.Context, now);
+            var keyIndex = 0;
+            if (entry.IdempotencyKey is { } key)
+            {
+                keys.Add(IdempotencyKey(@namespace, queue, key));
+                keyIndex = keys.Count;
+            }
+
+            arguments.Add(id);
+            arguments.Add(keyIndex);
+            arguments.Add(fields.Length * 2);
+            foreach (var field in fields)
+            {
+                arguments.Add(field.Name);
+                arguments.Add(field.Value);
+            }
         }
 
-        var first = await db.ScriptEvaluateAsync(AddOnceScript, [key, stream], arguments);
-        return first.IsNull ? null : (string?)first;
+        var ids = (RedisResult[])(await db.ScriptEvaluateAsync(AddScript, [.. keys], [.. arguments]))!;
+        return [.. ids.Select(id => (string)id!)];
     }
 
-    private const string AddOnceScript = """
-        local first = redis.call('GET', KEYS[1])
-        if first then
-          return first
+    /// <summary>
+    /// KEYS: the stream, then the entries' idempotency keys. ARGV: dedup window (ms), oldest retained id,
+    /// then per entry: its message id, the KEYS index of its idempotency key (0: none), the number of
+    /// field arguments, the fields.
+    /// </summary>
+    private const string AddScript = """
+        local ids = {}
+        local i = 3
+        while i <= #ARGV do
+          local id, key, count = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+          local first = key > 0 and redis.call('GET', KEYS[key])
+          if first then
+            ids[#ids + 1] = first
+          else
+            redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], '*', unpack(ARGV, i + 3, i + 2 + count))
+            if key > 0 then
+              redis.call('SET', KEYS[key], id, 'PX', ARGV[1])
+            end
+            ids[#ids + 1] = id
+          end
+          i = i + 3 + count
         end
-        redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[3], '*', unpack(ARGV, 4))
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        return false
+        return ids
         """;
 }
