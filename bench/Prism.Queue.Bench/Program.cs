@@ -4,6 +4,7 @@ using System.Globalization;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prism.Backends;
 using Prism.ControlStore;
 using Prism.Hosting.Modules;
 using Prism.Proxy;
@@ -26,8 +27,8 @@ var consumers = int.Parse(Value(args, "--consumers") ?? "1", CultureInfo.Invaria
 var engines = (Value(args, "--engines") ?? "nats,redis").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 // Prism.Client's PublishCallsInFlight (default: the client's).
 var publishCalls = Value(args, "--publish-calls") is { } calls ? int.Parse(calls, CultureInfo.InvariantCulture) : (int?)null;
-// --only client (or proxy) measures direct and that target alone, e.g. to profile it.
-var only = Value(args, "--only");
+// --only driver,proxy,client (any of them) measures direct and those targets alone, e.g. to profile one.
+var only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
 await using var nats = await NatsServer.StartNewAsync();
 await using var redis = await RedisServer.StartNewAsync();
@@ -61,13 +62,15 @@ try
         IQueueTarget direct = engine == "nats"
             ? await DirectJetStream.CreateAsync(nats.Url, "BENCHDIRECT")
             : new DirectRedisStreams(multiplexer.GetDatabase(), "bench:direct");
-        var targets = new (string Name, IQueueTarget Target)[]
+        var driver = proxy.Services.GetRequiredService<BackendDrivers>().Queue(engine)!;
+        var targets = new (string Key, string Name, IQueueTarget Target)[]
         {
-            ("direct " + (engine == "nats" ? "JetStream" : "Redis Streams"), direct),
-            ("proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")),
-            ("proxy → " + engine + " (Prism.Client)", new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)),
+            ("direct", "direct " + (engine == "nats" ? "JetStream" : "Redis Streams"), direct),
+            ("driver", "Prism's " + engine + " driver, no proxy", new InProcessDriverQueue(driver, "bench-" + engine, "jobs-driver")),
+            ("proxy", "proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")),
+            ("client", "proxy → " + engine + " (Prism.Client)", new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)),
         };
-        targets = [.. targets.Where((t, i) => i == 0 || only is null || (only == "client") == t.Name.EndsWith("(Prism.Client)", StringComparison.Ordinal))];
+        targets = [.. targets.Where(t => t.Key == "direct" || only is null || only.Contains(t.Key))];
         var results = targets.Select(_ => new QueueResult()).ToArray();
         using var stop = new CancellationTokenSource();
         var latencies = targets.Select(_ => new Samples()).ToArray();
@@ -124,7 +127,7 @@ try
                 }
             }
 
-            if (i > 0)
+            if (targets[i].Key is "proxy" or "client")
             {
                 Prism.Bench.Summary.Line("queue", $"{targets[i].Name} published vs direct, {producers} producers", results[i].PublishedPerSecond / results[0].PublishedPerSecond, "≥ 0.50 at 16");
             }
@@ -134,7 +137,7 @@ try
         }
 
         await stop.CancelAsync();
-        foreach (var (_, target) in targets)
+        foreach (var (_, _, target) in targets)
         {
             await target.DisposeAsync();
         }

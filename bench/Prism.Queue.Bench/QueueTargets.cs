@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Prism.Backends.PubSub;
+using Prism.Backends.Queue;
 using Prism.Client;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -82,6 +84,45 @@ public sealed class DirectRedisStreams(IDatabase db, string key) : IQueueTarget
                 }
 
                 await db.StreamAcknowledgeAsync(key, "workers", [.. entries.Select(e => e.Id)]);
+            }
+        }, stop);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Prism's queue driver called in process, without the proxy hop: what the engine and its client cost for
+/// Prism's messages (context, an idempotency key per message as Prism.Client sends, the driver's own work).
+/// </summary>
+public sealed class InProcessDriverQueue(IQueue driver, string @namespace, string queue) : IQueueTarget
+{
+    private readonly MessageContext _context = new("bench@example.com", "bench", Guid.NewGuid().ToString("N"), @namespace,
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+
+    public Task PublishAsync(byte[] payload) =>
+        driver.EnqueueAsync(@namespace, queue, payload, null, _context, Guid.NewGuid().ToString("N"), CancellationToken.None);
+
+    public async Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop)
+    {
+        var member = await driver.ConsumeAsync(@namespace, queue, "workers", "w1", new ConsumeOptions { MaxInFlight = 1000 }, stop);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in member.ReadAllAsync(stop))
+                {
+                    received(message.Payload);
+                    // Not awaited, as the proxy consumers send acks without waiting for them to settle.
+                    _ = member.AckAsync(message.MessageId, stop).ContinueWith(ack => ack.Exception, TaskScheduler.Default);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                await member.DisposeAsync();
             }
         }, stop);
     }
