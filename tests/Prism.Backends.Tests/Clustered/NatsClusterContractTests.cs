@@ -43,6 +43,9 @@ public sealed class NatsClusterQueueTests(NatsClusterFixture nats) : QueueContra
 
     protected override IQueue Queue => _drivers!.Registry.Queue("nats")!;
 
+    // nats-server 2.9.10, R3 consumers: a NAK delay longer than AckWait came back within ~20 ms in 3 of 6 runs.
+    protected override bool HonoursNackDelaysBeyondVisibility => false;
+
     public override Task InitializeAsync()
     {
         _drivers = new TestBackends(NatsClusterCollection.Settings(nats.Cluster));

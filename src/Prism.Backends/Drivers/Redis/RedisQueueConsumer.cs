@@ -19,7 +19,7 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
     : QueueConsumer<RedisQueueConsumer.Delivery>(queue, group, consumerId, options, driver.Time, driver.PollInterval, driver.OutageWindow, onClosed)
 {
     private readonly RedisKey _stream = Messages(@namespace, queue);
-    private readonly RedisKey _delays = Delays(@namespace, queue);
+    private readonly RedisKey _delays = Delays(@namespace, queue, group);
     private RedisValue _cursor = StreamPosition.Beginning;
 
     private long VisibilityMs => (long)Options.VisibilityTimeout.TotalMilliseconds;
@@ -41,6 +41,12 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
     protected override Task AckCoreAsync(QueueMessage message, Delivery delivery, CancellationToken cancellation) =>
         driver.RunAsync(async db =>
         {
+            if (message.Attempt == 1)
+            {
+                // A first delivery was never rejected in this group, so it has no delay to forget: one command.
+                return await db.StreamAcknowledgeAsync(_stream, Group, delivery.EntryId);
+            }
+
             var ack = db.CreateTransaction();
             var acked = ack.StreamAcknowledgeAsync(_stream, Group, delivery.EntryId);
             _ = ack.HashDeleteAsync(_delays, delivery.EntryId);

@@ -35,8 +35,11 @@ internal static class RedisQueueEntries
     /// <summary>The stream of the queue's dead letters.</summary>
     public static RedisKey DeadLetters(string @namespace, string queue) => Key(@namespace, queue, "dead");
 
-    /// <summary>Entry id → earliest redelivery (ms) of messages rejected with a delay longer than the visibility timeout.</summary>
-    public static RedisKey Delays(string @namespace, string queue) => Key(@namespace, queue, "delays");
+    /// <summary>
+    /// Entry id → earliest redelivery (ms) of messages <paramref name="group"/> rejected with a delay longer than
+    /// the visibility timeout; one hash per group, as each group settles a message on its own.
+    /// </summary>
+    public static RedisKey Delays(string @namespace, string queue, string group) => Key(@namespace, queue, "delays:" + group);
 
     /// <summary>The message id an idempotency key was given, kept for the dedup window.</summary>
     public static RedisKey IdempotencyKey(string @namespace, string queue, string key) => Key(@namespace, queue, "key:" + key);
