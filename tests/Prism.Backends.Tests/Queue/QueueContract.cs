@@ -391,6 +391,31 @@ public abstract class QueueContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EnqueueBatch_OfHundreds_StoresEachEntryOnce_AndAKeyRepeatedFarApartOnce()
+    {
+        var entries = Enumerable.Range(0, 300)
+            .Select(i => i == 250
+                ? new QueueEntry(Encoding.UTF8.GetBytes("m9"), null, null, "k9") // entry 9 again, as a retry sends it
+                : new QueueEntry(Encoding.UTF8.GetBytes($"m{i}"), null, null, i % 3 == 0 ? $"k{i}" : null))
+            .ToList();
+
+        var ids = await Queue.EnqueueBatchAsync(Ns, "many", entries, default).WaitAsync(Timeouts.Await);
+        await using var member = await JoinAsync("many", "g", "m1");
+        var texts = new List<string>();
+        for (var i = 0; i < 299; i++)
+        {
+            var message = await member.NextAsync();
+            texts.Add(Text(message));
+            await member.AckAsync(message);
+        }
+
+        Assert.Equal(300, ids.Count);
+        Assert.Equal(ids[9], ids[250]);
+        Assert.Equal(299, ids.Distinct().Count());
+        Assert.Equal(Enumerable.Range(0, 300).Where(i => i != 250).Select(i => $"m{i}").Order(StringComparer.Ordinal), texts.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Member_HoldsAtMostMaxInFlight_AndTheRestGoesToOtherMembers()
     {
         var texts = Enumerable.Range(0, 10).Select(i => $"m{i}").ToList();

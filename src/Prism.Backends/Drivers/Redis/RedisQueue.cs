@@ -60,19 +60,18 @@ public sealed class RedisQueue(Func<Task<IConnectionMultiplexer>> redis, TimePro
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> EnqueueBatchAsync(string @namespace, string queue, IReadOnlyList<QueueEntry> entries, CancellationToken cancellation)
+    public async Task<IReadOnlyList<string>> EnqueueBatchAsync(string @namespace, string queue, IReadOnlyList<QueueEntry> entries,
+        CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        return RunAsync<IReadOnlyList<string>>(async db =>
+        var ids = new List<string>(entries.Count);
+        foreach (var chunk in entries.Chunk(EntriesPerScript))
         {
-            var ids = new List<string>(entries.Count);
-            foreach (var chunk in entries.Chunk(EntriesPerScript))
-            {
-                ids.AddRange(await AddAsync(db, @namespace, queue, chunk));
-            }
+            // One run per script: a script sent again during a slot move must not add the chunks before it a second time.
+            ids.AddRange(await RunAsync(db => AddAsync(db, @namespace, queue, chunk), cancellation));
+        }
 
-            return ids;
-        }, cancellation);
+        return ids;
     }
 
     /// <inheritdoc />
