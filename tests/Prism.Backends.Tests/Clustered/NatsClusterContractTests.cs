@@ -43,7 +43,7 @@ public sealed class NatsClusterQueueTests(NatsClusterFixture nats) : QueueContra
 
     protected override IQueue Queue => _drivers!.Registry.Queue("nats")!;
 
-    // nats-server 2.9.10, R3 consumers: a NAK delay longer than AckWait came back within ~20 ms in 3 of 6 runs.
+    // nats-server 2.9.10, replicated consumers: a NAK delay longer than AckWait came back within ~20 ms in most runs (docs/proxy.md).
     protected override bool HonoursNackDelaysBeyondVisibility => false;
 
     public override Task InitializeAsync()
