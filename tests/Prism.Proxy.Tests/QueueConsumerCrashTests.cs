@@ -20,6 +20,9 @@ public sealed class QueueConsumerCrashTests(RedisFixture redis, NatsFixture nats
 
     public async Task InitializeAsync() => _server = await ProxyServer.StartAsync(new Dictionary<string, string?>
     {
+        // The first publish opens the backend connection, with this as its connect timeout: the test servers'
+        // 500 ms was once too short for Redis while the whole suite loaded the machine (UNAVAILABLE: unreachable).
+        ["backends:health_timeout"] = "2s",
         ["backends:instances:redis-q:type"] = "redis",
         ["backends:instances:redis-q:url"] = redis.Server.Configuration,
         ["backends:instances:nats-q:type"] = "nats",
