@@ -1,5 +1,6 @@
 using Prism.Backends.Drivers.Nats;
 using Prism.Backends.Drivers.Redis;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Prism.Backends.Drivers.Postgres;
 using Prism.Testing.Servers;
@@ -21,6 +22,29 @@ public sealed class MemstoreQueueTests : QueueContract
     }
 
     public override async Task DisposeAsync() => await _drivers!.DisposeAsync();
+
+    [Fact]
+    public async Task IdempotencyKey_IsRememberedForTheDedupWindow_ThenForgotten_AndAKeyStoredAgainGetsAWindowOfItsOwn()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var drivers = new TestBackends(TestBackends.Settings(), clock);
+        var queue = drivers.Registry.Queue("memstore")!;
+        var window = BackendDriverOptions.Default.QueueDedupWindow;
+        Task<string> EnqueueAsync(string key) => queue.EnqueueAsync(Ns, "dedup", "x"u8.ToArray(), null, null, key, default);
+
+        var first = await EnqueueAsync("k");
+        var other = await EnqueueAsync("other");
+        clock.Advance(window - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(first, await EnqueueAsync("k"));
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var second = await EnqueueAsync("k");
+        Assert.NotEqual(first, second);
+        Assert.NotEqual(other, await EnqueueAsync("other"));
+
+        clock.Advance(window / 2);
+        Assert.Equal(second, await EnqueueAsync("k"));
+    }
 }
 
 [Collection(PostgresFixture.Collection)]

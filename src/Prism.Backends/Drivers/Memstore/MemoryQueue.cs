@@ -32,9 +32,9 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         lock (log.Gate)
         {
             log.Forget(now - driverOptions.QueueRetention, now);
-            if (idempotencyKey is not null && log.Keys.TryGetValue(idempotencyKey, out var known))
+            if (idempotencyKey is not null && log.TryGetStored(idempotencyKey, out var known))
             {
-                return Task.FromResult(known.MessageId);
+                return Task.FromResult(known);
             }
 
             var stored = new Stored(SubscribeOptions.NewMessageId(time), payload.ToArray(), Copy(metadata), context?.Normalised() ?? MessageContext.Empty,
@@ -42,7 +42,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
             log.Append(stored);
             if (idempotencyKey is not null)
             {
-                log.Keys[idempotencyKey] = (stored.Id, now + driverOptions.QueueDedupWindow);
+                log.Remember(idempotencyKey, stored.Id, now + driverOptions.QueueDedupWindow);
             }
 
             return Task.FromResult(stored.Id);
@@ -164,13 +164,29 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
 
         public SortedDictionary<long, DeadLetter> Dead { get; } = [];
 
-        public Dictionary<string, (string MessageId, DateTimeOffset Until)> Keys { get; } = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (string MessageId, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
+
+        // Each remembered key once, in the order remembered, which is the order their windows end: forgetting looks only at the oldest.
+        private readonly Queue<(string Key, DateTimeOffset Until)> _keyWindows = new();
 
         public long FirstSequence => Messages.Count == 0 ? _nextSequence : Messages.Keys.First();
 
         public long NextSequence => _nextSequence;
 
         public void Append(Stored message) => Messages[_nextSequence++] = message;
+
+        public bool TryGetStored(string idempotencyKey, out string messageId)
+        {
+            var known = _keys.TryGetValue(idempotencyKey, out var stored);
+            messageId = stored.MessageId;
+            return known;
+        }
+
+        public void Remember(string idempotencyKey, string messageId, DateTimeOffset until)
+        {
+            _keys[idempotencyKey] = (messageId, until);
+            _keyWindows.Enqueue((idempotencyKey, until));
+        }
 
         public void AddDead(string group, Stored message, int attempts, string error, long deadAt)
         {
@@ -188,9 +204,10 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
                 Messages.Remove(old);
             }
 
-            foreach (var key in Keys.Where(k => k.Value.Until <= now).Select(k => k.Key).ToList())
+            while (_keyWindows.TryPeek(out var oldest) && oldest.Until <= now)
             {
-                Keys.Remove(key);
+                _keyWindows.Dequeue();
+                _keys.Remove(oldest.Key);
             }
         }
     }
