@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,11 @@ using StackExchange.Redis;
 var producers = int.Parse(Value(args, "--producers") ?? "16", CultureInfo.InvariantCulture);
 var seconds = int.Parse(Value(args, "--seconds") ?? "5", CultureInfo.InvariantCulture);
 var rounds = int.Parse(Value(args, "--rounds") ?? "2", CultureInfo.InvariantCulture);
+// Seconds each target publishes before the measured rounds, so that the JIT has optimised its hot paths.
+var warmup = int.Parse(Value(args, "--warmup") ?? "5", CultureInfo.InvariantCulture);
 // --consumers 0 measures publishing alone.
 var consumers = int.Parse(Value(args, "--consumers") ?? "1", CultureInfo.InvariantCulture);
-// --engines nats or redis measures one engine.
+// --engines nats or redis measures one engine; memstore measures the proxy hop alone (against its driver in process).
 var engines = (Value(args, "--engines") ?? "nats,redis").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 // Prism.Client's PublishCallsInFlight (default: the client's).
 var publishCalls = Value(args, "--publish-calls") is { } calls ? int.Parse(calls, CultureInfo.InvariantCulture) : (int?)null;
@@ -53,34 +56,43 @@ try
     Console.WriteLine($"Queue publish→ack, {producers} producers (each awaits its ack), {consumers} consumer acking each message, 64-byte payloads, "
         + $"{rounds} × {seconds} s per target alternating, {Environment.ProcessorCount} CPUs, loopback, one process.");
     Console.WriteLine();
-    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct | CPU µs/message: bench process | engine server |");
-    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct | CPU µs/message: bench process | engine server | bench process allocated bytes/message | JIT ms while measured |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var engine in engines)
     {
-        var enginePid = engine == "nats" ? nats.ProcessId : redis.ProcessId;
+        int? enginePid = engine switch { "nats" => nats.ProcessId, "redis" => redis.ProcessId, _ => null };
         await CreateNamespaceAsync(store, "bench-" + engine, engine);
-        IQueueTarget direct = engine == "nats"
-            ? await DirectJetStream.CreateAsync(nats.Url, "BENCHDIRECT")
-            : new DirectRedisStreams(multiplexer.GetDatabase(), "bench:direct");
-        var driver = proxy.Services.GetRequiredService<BackendDrivers>().Queue(engine)!;
-        var targets = new (string Key, string Name, IQueueTarget Target)[]
+        var driver = proxy.Services.GetRequiredService<BackendDrivers>().Queue(engine)
+            ?? throw new ArgumentException($"--engines: no queue driver named {engine} (nats, redis, memstore)");
+        var inProcess = new InProcessDriverQueue(driver, "bench-" + engine, "jobs-driver");
+        var inProcessName = "Prism's " + engine + " driver, no proxy";
+        // memstore has no server to use directly: its driver in process is the baseline, which leaves the proxy hop's own cost.
+        (string Name, IQueueTarget Target) direct = engine switch
         {
-            ("direct", "direct " + (engine == "nats" ? "JetStream" : "Redis Streams"), direct),
-            ("driver", "Prism's " + engine + " driver, no proxy", new InProcessDriverQueue(driver, "bench-" + engine, "jobs-driver")),
-            ("proxy", "proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")),
-            ("client", "proxy → " + engine + " (Prism.Client)", new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)),
+            "nats" => ("direct JetStream", await DirectJetStream.CreateAsync(nats.Url, "BENCHDIRECT")),
+            "redis" => ("direct Redis Streams", new DirectRedisStreams(multiplexer.GetDatabase(), "bench:direct")),
+            _ => (inProcessName, inProcess),
         };
+        var targets = new List<(string Key, string Name, IQueueTarget Target)> { ("direct", direct.Name, direct.Target) };
+        if (enginePid is not null)
+        {
+            targets.Add(("driver", inProcessName, inProcess));
+        }
+
+        targets.Add(("proxy", "proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")));
+        targets.Add(("client", "proxy → " + engine + " (Prism.Client)",
+            new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)));
         targets = [.. targets.Where(t => t.Key == "direct" || only is null || only.Contains(t.Key))];
         var results = targets.Select(_ => new QueueResult()).ToArray();
         using var stop = new CancellationTokenSource();
         var latencies = targets.Select(_ => new Samples()).ToArray();
-        var consumed = new long[targets.Length];
-        for (var i = 0; i < targets.Length; i++)
+        var consumed = new long[targets.Count];
+        for (var i = 0; i < targets.Count; i++)
         {
             var index = i;
             if (consumers == 0)
             {
-                await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(1));
+                await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(warmup));
                 continue;
             }
 
@@ -94,12 +106,12 @@ try
 
                 Interlocked.Increment(ref consumed[index]);
             }, stop.Token);
-            await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(1)); // warm-up
+            await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(warmup));
         }
 
         for (var round = 0; round < rounds; round++)
         {
-            for (var i = 0; i < targets.Length; i++)
+            for (var i = 0; i < targets.Count; i++)
             {
                 lock (latencies[i])
                 {
@@ -110,14 +122,13 @@ try
                 }
 
                 var before = Interlocked.Read(ref consumed[i]);
-                var (processCpu, engineCpu) = (Process.GetCurrentProcess().TotalProcessorTime, CpuTime.Of(enginePid));
+                var start = Usage.Now(enginePid);
                 var published = await PublishForAsync(targets[i].Target, producers, TimeSpan.FromSeconds(seconds));
-                results[i].Add(published, Interlocked.Read(ref consumed[i]) - before, TimeSpan.FromSeconds(seconds),
-                    Process.GetCurrentProcess().TotalProcessorTime - processCpu, CpuTime.Of(enginePid) - engineCpu);
+                results[i].Add(published, Interlocked.Read(ref consumed[i]) - before, TimeSpan.FromSeconds(seconds), Usage.Now(enginePid) - start);
             }
         }
 
-        for (var i = 0; i < targets.Length; i++)
+        for (var i = 0; i < targets.Count; i++)
         {
             double P(double p)
             {
@@ -129,11 +140,12 @@ try
 
             if (targets[i].Key is "proxy" or "client")
             {
-                Prism.Bench.Summary.Line("queue", $"{targets[i].Name} published vs direct, {producers} producers", results[i].PublishedPerSecond / results[0].PublishedPerSecond, "≥ 0.50 at 16");
+                Prism.Bench.Summary.Line("queue", $"{targets[i].Name} published vs {targets[0].Name}, {producers} producers",
+                    results[i].PublishedPerSecond / results[0].PublishedPerSecond, enginePid is null ? "(the hop alone)" : "≥ 0.50 at 16");
             }
 
             Console.WriteLine($"| {engine} | {targets[i].Name} | {results[i].PublishedPerSecond:N0} | {results[i].ConsumedPerSecond:N0} | {P(50):0.0} | {P(99):0.0} | "
-                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} | {results[i].ProcessCpuMicros:0.0} | {results[i].EngineCpuMicros:0.0} |");
+                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} | {results[i].ProcessCpuMicros:0.0} | {results[i].EngineCpuMicros:0.0} | {results[i].AllocatedPerMessage:N0} | {results[i].JitMillis:0} |");
         }
 
         await stop.CancelAsync();
@@ -181,30 +193,45 @@ static string? Value(string[] args, string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
+/// <summary>What the bench process and the engine's server have used so far.</summary>
+internal readonly record struct Usage(TimeSpan ProcessCpu, TimeSpan EngineCpu, TimeSpan Jit, long Allocated)
+{
+    public static Usage Now(int? enginePid) =>
+        new(Process.GetCurrentProcess().TotalProcessorTime, CpuTime.Of(enginePid), JitInfo.GetCompilationTime(), GC.GetTotalAllocatedBytes());
+
+    public static Usage operator +(Usage a, Usage b) => new(a.ProcessCpu + b.ProcessCpu, a.EngineCpu + b.EngineCpu, a.Jit + b.Jit, a.Allocated + b.Allocated);
+
+    public static Usage operator -(Usage a, Usage b) => new(a.ProcessCpu - b.ProcessCpu, a.EngineCpu - b.EngineCpu, a.Jit - b.Jit, a.Allocated - b.Allocated);
+}
+
 internal sealed class QueueResult
 {
     private long _published;
     private long _consumed;
     private TimeSpan _elapsed;
-    private TimeSpan _processCpu;
-    private TimeSpan _engineCpu;
+    private Usage _used;
 
     public double PublishedPerSecond => _published / _elapsed.TotalSeconds;
 
     public double ConsumedPerSecond => _consumed / _elapsed.TotalSeconds;
 
     /// <summary>CPU time of the bench process (producers, consumer, proxy) per published message.</summary>
-    public double ProcessCpuMicros => _processCpu.TotalMicroseconds / _published;
+    public double ProcessCpuMicros => _used.ProcessCpu.TotalMicroseconds / _published;
 
     /// <summary>CPU time of nats-server or redis-server per published message.</summary>
-    public double EngineCpuMicros => _engineCpu.TotalMicroseconds / _published;
+    public double EngineCpuMicros => _used.EngineCpu.TotalMicroseconds / _published;
 
-    public void Add(long published, long consumed, TimeSpan elapsed, TimeSpan processCpu, TimeSpan engineCpu)
+    /// <summary>Bytes the bench process allocated per published message.</summary>
+    public double AllocatedPerMessage => (double)_used.Allocated / _published;
+
+    /// <summary>Time the JIT spent compiling while this target was measured: near 0 once warm.</summary>
+    public double JitMillis => _used.Jit.TotalMilliseconds;
+
+    public void Add(long published, long consumed, TimeSpan elapsed, Usage used)
     {
         _published += published;
         _consumed += consumed;
         _elapsed += elapsed;
-        _processCpu += processCpu;
-        _engineCpu += engineCpu;
+        _used += used;
     }
 }
