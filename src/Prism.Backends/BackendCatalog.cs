@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.Instances;
 using Prism.Backends.Types;
 using Prism.Hosting.Settings;
@@ -24,7 +25,10 @@ public sealed class BackendCatalog
         DriverOptions = new BackendDriverOptions(
             BackendSettings.SubscriberBuffer.PositiveInt(configuration),
             BackendSettings.PurgeInterval.Duration(configuration),
-            BackendSettings.PubSubRetention.Duration(configuration));
+            BackendSettings.PubSubRetention.Duration(configuration))
+        {
+            MemstoreQueueBytes = MemstoreBackendType.QueueMemorySetting.PositiveInt(configuration) * 1024L * 1024,
+        };
         Tls = OutboundTls.From(configuration);
         var instances = BuiltInBackendTypes.All.Select(t => t.DefaultInstance(configuration, home)).ToDictionary(i => i.Name, StringComparer.Ordinal);
         foreach (var section in configuration.GetSection(InstancesSection).GetChildren())

@@ -24,6 +24,12 @@ public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeIn
     /// </summary>
     public TimeSpan QueueOutageWindow { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Bytes the queues of one memstore instance may hold (messages and dead letters); past it, messages every
+    /// group has settled are dropped oldest first, then enqueues are refused.
+    /// </summary>
+    public long MemstoreQueueBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>The documented defaults.</summary>
     public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
 }

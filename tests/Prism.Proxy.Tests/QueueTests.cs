@@ -456,6 +456,30 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
     }
 
     [Fact]
+    public async Task PublishToAFullMemstoreQueue_IsResourceExhausted_NamingTheLimit()
+    {
+        await using var server = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["backends:memstore:queue_memory_mb"] = "1" });
+        var ns = await server.CreateNamespaceAsync(new Dictionary<string, string> { ["queue"] = "memstore" }, patterns: ["queue"]);
+        var options = ProxyServer.Call(server.TokenFor(), ns);
+        var publish = new QueuePublishRequest { Queue = "jobs", Payload = ByteString.CopyFrom(new byte[64 * 1024]) };
+        RpcException? full = null;
+        for (var i = 0; i < 100 && full is null; i++)
+        {
+            try
+            {
+                await server.Queue.PublishAsync(publish, options);
+            }
+            catch (RpcException e)
+            {
+                full = e;
+            }
+        }
+
+        Assert.Equal(StatusCode.ResourceExhausted, full?.StatusCode);
+        Assert.StartsWith("memstore queue 'jobs' is full: its instance holds 1 MB of queued messages and dead letters", full!.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutAToken_PublishAndConsume_AreUnauthenticated()
     {
         var ns = await CreateNamespaceAsync("memstore");

@@ -43,6 +43,11 @@ internal static class BackendCalls
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw new DataPlaneException(DataPlaneFailure.Unimplemented, e.Message, e);
         }
+        catch (BackendFullException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw new DataPlaneException(DataPlaneFailure.ResourceExhausted, e.Message, e);
+        }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal enum DataPlaneFailure
     /// <summary>Maintenance, drain, or a backend or the control store is down (UNAVAILABLE).</summary>
     Unavailable,
 
-    /// <summary>A subscriber fell too far behind (RESOURCE_EXHAUSTED).</summary>
+    /// <summary>A subscriber fell too far behind, a rate limit or a full backend (RESOURCE_EXHAUSTED).</summary>
     ResourceExhausted,
 }
 

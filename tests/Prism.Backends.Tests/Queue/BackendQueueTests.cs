@@ -1,3 +1,4 @@
+using Prism.Backends.Drivers.Memstore;
 using Prism.Backends.Drivers.Nats;
 using Prism.Backends.Drivers.Redis;
 using Microsoft.Extensions.Time.Testing;
@@ -44,6 +45,53 @@ public sealed class MemstoreQueueTests : QueueContract
 
         clock.Advance(window / 2);
         Assert.Equal(second, await EnqueueAsync("k"));
+    }
+
+    [Fact]
+    public async Task Enqueue_PastTheInstancesQueueMemory_IsRefused_NamingTheLimit_AndLosesNothingStored()
+    {
+        await using var drivers = new TestBackends(TestBackends.Settings((MemstoreBackendType.QueueMemorySetting, "1")));
+        var queue = drivers.Registry.Queue("memstore")!;
+        var payload = new byte[64 * 1024];
+        Task<string> EnqueueAsync(string name, string? key = null) => queue.EnqueueAsync(Ns, name, payload, null, null, key, default);
+
+        var stored = new List<string>();
+        BackendFullException? full = null;
+        for (var i = 0; i < 100 && full is null; i++)
+        {
+            try
+            {
+                stored.Add(await EnqueueAsync("jobs", "key-" + i));
+            }
+            catch (BackendFullException e)
+            {
+                full = e;
+            }
+        }
+
+        Assert.NotNull(full);
+        Assert.InRange(stored.Count, 10, 16);
+        Assert.Contains("memstore queue 'jobs' is full", full.Message, StringComparison.Ordinal);
+        Assert.Contains("'backends:memstore:queue_memory_mb' (PRISM_MEMSTORE_QUEUE_MEMORY_MB)", full.Message, StringComparison.Ordinal);
+        // The instance's limit: another queue is full too, and a retried publish of a stored message still answers its id.
+        await Assert.ThrowsAsync<BackendFullException>(() => EnqueueAsync("other"));
+        Assert.Equal(stored[0], await EnqueueAsync("jobs", "key-0"));
+
+        await using var member = new Member(await queue.ConsumeAsync(Ns, "jobs", "g", "m", NoTimeouts with { MaxInFlight = 100 }, default));
+        var received = await member.NextAsync(stored.Count);
+        Assert.Equal(stored, received.Select(m => m.MessageId));
+        foreach (var message in received)
+        {
+            await member.AckAsync(message);
+        }
+
+        // Settled by every group, the stored messages make room, oldest first.
+        for (var i = 0; i < 3 * stored.Count; i++)
+        {
+            var id = await EnqueueAsync("jobs");
+            Assert.Equal(id, (await member.NextAsync()).MessageId);
+            await member.AckAsync(member.Current);
+        }
     }
 }
 

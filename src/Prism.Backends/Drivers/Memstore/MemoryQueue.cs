@@ -16,6 +16,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
 {
     private readonly ConcurrentDictionary<(string Namespace, string Queue), QueueLog> _queues = new();
     private readonly ActiveConsumers _consumers = new();
+    private readonly MemoryBudget _budget = new(driverOptions.MemstoreQueueBytes);
 
     /// <inheritdoc />
     public string BackendName => "memstore";
@@ -28,24 +29,50 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         MessageContext? context, string? idempotencyKey, CancellationToken cancellation)
     {
         var log = Log(@namespace, queue);
-        var now = time.GetUtcNow();
-        lock (log.Gate)
+        var size = SizeOf(payload, metadata);
+        for (var reclaimed = false; ; reclaimed = true)
         {
-            log.Forget(now - driverOptions.QueueRetention, now);
-            if (idempotencyKey is not null && log.TryGetStored(idempotencyKey, out var known))
+            lock (log.Gate)
             {
-                return Task.FromResult(known);
+                var now = time.GetUtcNow();
+                log.Forget(now - driverOptions.QueueRetention, now);
+                if (idempotencyKey is not null && log.TryGetStored(idempotencyKey, out var known))
+                {
+                    return Task.FromResult(known);
+                }
+
+                if (log.MakeRoom(size))
+                {
+                    var stored = new Stored(SubscribeOptions.NewMessageId(time), payload.ToArray(), Copy(metadata),
+                        context?.Normalised() ?? MessageContext.Empty, now.ToUnixTimeMilliseconds(), size);
+                    log.Append(stored);
+                    if (idempotencyKey is not null)
+                    {
+                        log.Remember(idempotencyKey, stored.Id, now + driverOptions.QueueDedupWindow);
+                    }
+
+                    return Task.FromResult(stored.Id);
+                }
             }
 
-            var stored = new Stored(SubscribeOptions.NewMessageId(time), payload.ToArray(), Copy(metadata), context?.Normalised() ?? MessageContext.Empty,
-                now.ToUnixTimeMilliseconds());
-            log.Append(stored);
-            if (idempotencyKey is not null)
+            if (reclaimed)
             {
-                log.Remember(idempotencyKey, stored.Id, now + driverOptions.QueueDedupWindow);
+                throw new BackendFullException($"memstore queue '{queue}' is full: its instance holds {_budget.Limit / (1024 * 1024)} MB of queued messages "
+                    + $"and dead letters ({MemstoreBackendType.QueueMemorySetting.Display}); consume them, purge dead letters, "
+                    + "or bind the namespace's queue slot to a durable backend");
             }
 
-            return Task.FromResult(stored.Id);
+            // Other queues' settled messages, each queue under its own lock only (never two at once).
+            foreach (var other in _queues.Values.Where(other => other != log))
+            {
+                lock (other.Gate)
+                {
+                    if (other.MakeRoom(size))
+                    {
+                        break;
+                    }
+                }
+            }
         }
     }
 
@@ -98,12 +125,13 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         var log = Log(@namespace, queue);
         lock (log.Gate)
         {
-            if (!long.TryParse(deadLetterId, out var id) || !log.Dead.Remove(id, out var dead))
+            if (!long.TryParse(deadLetterId, out var id) || !log.TryTakeDead(id, out var dead))
             {
                 return Task.FromResult<string?>(null);
             }
 
-            var stored = new Stored(SubscribeOptions.NewMessageId(time), dead.Payload.ToArray(), dead.Metadata, dead.Context, SubscribeOptions.NowMs(time));
+            var stored = new Stored(SubscribeOptions.NewMessageId(time), dead.Payload.ToArray(), dead.Metadata, dead.Context, SubscribeOptions.NowMs(time),
+                SizeOf(dead.Payload, dead.Metadata));
             log.Append(stored);
             return Task.FromResult<string?>(stored.Id);
         }
@@ -115,21 +143,37 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         var log = Log(@namespace, queue);
         lock (log.Gate)
         {
-            long count = log.Dead.Count;
-            log.Dead.Clear();
-            return Task.FromResult(count);
+            return Task.FromResult(log.ClearDead());
         }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _consumers.CloseAllAsync();
 
-    private QueueLog Log(string @namespace, string queue) => _queues.GetOrAdd((@namespace, queue), key => new QueueLog(key.Queue));
+    private QueueLog Log(string @namespace, string queue) => _queues.GetOrAdd((@namespace, queue), key => new QueueLog(key.Queue, _budget));
+
+    /// <summary>What a message or dead letter is counted as against <see cref="BackendDriverOptions.MemstoreQueueBytes"/>: its payload and metadata, and a fixed share for the rest.</summary>
+    private static long SizeOf(ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata) =>
+        payload.Length + 512 + (metadata?.Sum(m => 2L * (m.Key.Length + m.Value.Length)) ?? 0);
 
     private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string>? metadata) =>
         metadata is null ? [] : metadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
-    private sealed record Stored(string Id, byte[] Payload, IReadOnlyDictionary<string, string> Metadata, MessageContext Context, long EnqueuedAt);
+    private sealed record Stored(string Id, byte[] Payload, IReadOnlyDictionary<string, string> Metadata, MessageContext Context, long EnqueuedAt, long Size);
+
+    /// <summary>Bytes held by the queues of one memstore instance, against its limit.</summary>
+    private sealed class MemoryBudget(long limit)
+    {
+        private long _used;
+
+        public long Limit => limit;
+
+        public bool Fits(long size) => Volatile.Read(ref _used) + size <= limit;
+
+        public void Add(long size) => Interlocked.Add(ref _used, size);
+
+        public void Release(long size) => Interlocked.Add(ref _used, -size);
+    }
 
     /// <summary>A delivery a member holds or that waits to be given out again.</summary>
     private sealed class Pending(Stored message)
@@ -151,7 +195,7 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
         public SortedDictionary<long, Pending> Pending { get; } = [];
     }
 
-    private sealed class QueueLog(string name)
+    private sealed class QueueLog(string name, MemoryBudget budget)
     {
         private long _nextSequence;
         private long _nextDead;
@@ -173,7 +217,56 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
 
         public long NextSequence => _nextSequence;
 
-        public void Append(Stored message) => Messages[_nextSequence++] = message;
+        public void Append(Stored message)
+        {
+            Messages[_nextSequence++] = message;
+            budget.Add(message.Size);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="size"/> more bytes fit the instance's budget, after dropping, oldest first, the
+        /// messages every group of this queue has settled (none while the queue has no group: a group joining
+        /// later starts with them).
+        /// </summary>
+        public bool MakeRoom(long size)
+        {
+            while (!budget.Fits(size) && Groups.Count > 0 && Messages.Count > 0)
+            {
+                var (oldest, message) = Messages.First();
+                if (Groups.Values.Any(g => g.Next <= oldest || g.Pending.ContainsKey(oldest)))
+                {
+                    break;
+                }
+
+                Messages.Remove(oldest);
+                budget.Release(message.Size);
+            }
+
+            return budget.Fits(size);
+        }
+
+        public bool TryTakeDead(long id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DeadLetter dead)
+        {
+            if (!Dead.Remove(id, out dead))
+            {
+                return false;
+            }
+
+            budget.Release(SizeOf(dead.Payload, dead.Metadata));
+            return true;
+        }
+
+        public long ClearDead()
+        {
+            long count = Dead.Count;
+            foreach (var dead in Dead.Values)
+            {
+                budget.Release(SizeOf(dead.Payload, dead.Metadata));
+            }
+
+            Dead.Clear();
+            return count;
+        }
 
         public bool TryGetStored(string idempotencyKey, out string messageId)
         {
@@ -193,15 +286,18 @@ public sealed class MemoryQueue(TimeProvider time, BackendDriverOptions driverOp
             var id = ++_nextDead;
             Dead[id] = new DeadLetter(id.ToString(System.Globalization.CultureInfo.InvariantCulture), name, group, message.Id, message.Payload,
                 message.Metadata, message.Context, message.EnqueuedAt, attempts, error, deadAt);
+            // Counted apart from the message, which may outlive it in the log or be dropped before it.
+            budget.Add(message.Size);
         }
 
         /// <summary>Drops messages older than <paramref name="before"/> and idempotency keys past their window.</summary>
         public void Forget(DateTimeOffset before, DateTimeOffset now)
         {
             var cutoff = before.ToUnixTimeMilliseconds();
-            foreach (var old in Messages.TakeWhile(m => m.Value.EnqueuedAt < cutoff).Select(m => m.Key).ToList())
+            foreach (var (old, message) in Messages.TakeWhile(m => m.Value.EnqueuedAt < cutoff).ToList())
             {
                 Messages.Remove(old);
+                budget.Release(message.Size);
             }
 
             while (_keyWindows.TryPeek(out var oldest) && oldest.Until <= now)

@@ -9,8 +9,15 @@ namespace Prism.Backends.Drivers.Memstore;
 /// <summary>In-process memory: key-value, pub/sub and queues for local work; each instance is its own store, lost at exit.</summary>
 public sealed class MemstoreBackendType : BackendType
 {
+    /// <summary>Memory the queues of a memstore instance may take.</summary>
+    public static readonly Setting QueueMemorySetting = new("PRISM_MEMSTORE_QUEUE_MEMORY_MB", "backends:memstore:queue_memory_mb", "256",
+        "Megabytes of messages and dead letters the queues of each memstore instance may hold; past it, messages every group has settled are dropped oldest first, then publishes are refused (RESOURCE_EXHAUSTED) until messages are consumed or dead letters purged.");
+
     /// <inheritdoc />
     public override string Name => "memstore";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Setting> ConfigurationSettings => [QueueMemorySetting];
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
