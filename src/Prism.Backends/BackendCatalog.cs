@@ -28,6 +28,7 @@ public sealed class BackendCatalog
             BackendSettings.PubSubRetention.Duration(configuration))
         {
             MemstoreQueueBytes = MemstoreBackendType.QueueMemorySetting.PositiveInt(configuration) * 1024L * 1024,
+            MemstoreKeyValueBytes = MemstoreBackendType.KeyValueMemorySetting.PositiveInt(configuration) * 1024L * 1024,
         };
         Tls = OutboundTls.From(configuration);
         var instances = BuiltInBackendTypes.All.Select(t => t.DefaultInstance(configuration, home)).ToDictionary(i => i.Name, StringComparer.Ordinal);

@@ -30,6 +30,9 @@ public sealed record BackendDriverOptions(int SubscriberBuffer, TimeSpan PurgeIn
     /// </summary>
     public long MemstoreQueueBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Bytes the keys and values of one memstore instance may take; a write past it is refused.</summary>
+    public long MemstoreKeyValueBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>The documented defaults.</summary>
     public static BackendDriverOptions Default { get; } = new(1024, TimeSpan.FromSeconds(60), TimeSpan.FromDays(1));
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Grpc.Core;
 using Prism.Interfaces.KeyValue;
 using Prism.Proxy.Tests.Support;
 
@@ -8,6 +9,22 @@ namespace Prism.Proxy.Tests;
 public class KeyValueTests(ProxyServerFixture fixture) : IClassFixture<ProxyServerFixture>
 {
     private ProxyServer Server => fixture.Server;
+
+    [Fact]
+    public async Task SetPastTheMemstoreMemoryLimit_IsResourceExhausted_NamingIt_AndKeepsWhatWasStored()
+    {
+        await using var server = await ProxyServer.StartAsync(new Dictionary<string, string?> { ["backends:memstore:keyvalue_memory_mb"] = "1" });
+        var options = ProxyServer.Call(server.TokenFor(), await server.CreateNamespaceAsync());
+        var value = ByteString.CopyFrom(new byte[100 * 1024]);
+        for (var i = 0; i < 10; i++)
+        {
+            await server.KeyValue.SetAsync(new SetRequest { Key = "k" + i, Value = value }, options);
+        }
+
+        var full = await Rpc.FailsAsync(StatusCode.ResourceExhausted, server.KeyValue.SetAsync(new SetRequest { Key = "k10", Value = value }, options));
+        Assert.StartsWith("memstore key-value store is full", full.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(value, (await server.KeyValue.GetAsync(new GetRequest { Key = "k9" }, options)).Value);
+    }
 
     [Fact]
     public async Task SetGetExistsDelete_RoundTrip_WithEmptyErrorFields()

@@ -30,6 +30,33 @@ public sealed class MemstoreKeyValueTests : KeyValueContract
     public override async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Fact]
+    public async Task Writes_PastTheMemoryLimit_AreRefusedNamingIt_LosingNothing_AndDeletesOrExpiredKeysMakeRoom()
+    {
+        await using var store = new MemoryKeyValueStore(_time, BackendDriverOptions.Default with { MemstoreKeyValueBytes = 1024 * 1024 });
+        var value = new byte[100 * 1024];
+        Task SetAsync(string key) => store.SetAsync(Ns, key, value, null, default);
+        for (var i = 0; i < 10; i++)
+        {
+            await SetAsync("k" + i);
+        }
+
+        var full = await Assert.ThrowsAsync<BackendFullException>(() => SetAsync("k10"));
+        Assert.StartsWith("memstore key-value store is full: it holds 1 MB of keys and values ('backends:memstore:keyvalue_memory_mb' "
+            + "(PRISM_MEMSTORE_KEYVALUE_MEMORY_MB))", full.Message, StringComparison.Ordinal);
+        Assert.False((await store.GetAsync(Ns, "k10", default)).Found);
+        Assert.All(await store.BatchGetAsync(Ns, [.. Enumerable.Range(0, 10).Select(i => "k" + i)], default), v => Assert.Equal(value.Length, v.Value.Length));
+
+        await SetAsync("k0");
+        await store.DeleteAsync(Ns, "k0", default);
+        await SetAsync("k10");
+        await store.ExpireAsync(Ns, "k1", TimeSpan.FromSeconds(1), default);
+        await Assert.ThrowsAsync<BackendFullException>(() => SetAsync("k11"));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await SetAsync("k11");
+        Assert.True((await store.GetAsync(Ns, "k11", default)).Found);
+    }
+
+    [Fact]
     public async Task ExpiredEntries_ArePurgedByTheTimer()
     {
         await _store.SetAsync(Ns, "k", "x"u8.ToArray(), null, default);

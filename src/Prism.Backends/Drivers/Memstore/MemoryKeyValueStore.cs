@@ -8,19 +8,28 @@ namespace Prism.Backends.Drivers.Memstore;
 /// <summary>
 /// The embedded key-value backend: a concurrent dictionary keyed by (namespace, key), so
 /// namespaces cannot collide. Values are copied on write. Expiry follows <see cref="TimeProvider"/>:
-/// expired entries are invisible to reads and removed by a periodic purge.
+/// expired entries are invisible to reads and removed by a periodic purge. Writes stay within
+/// <see cref="BackendDriverOptions.MemstoreKeyValueBytes"/>: a write past it (after purging expired entries)
+/// is refused with <see cref="BackendFullException"/>.
 /// </summary>
 public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Namespace, string Key), Entry> _entries = new();
     private readonly TimeProvider _time;
     private readonly PeriodicPurge _purge;
+    private readonly long _limit;
+
+    // Adding, replacing and removing entries take it, so that _used follows _entries; reads and expiry changes do not.
+    private readonly Lock _writes = new();
+    private long _used;
+    private DateTimeOffset _lastFullPurge = DateTimeOffset.MinValue;
 
     /// <summary>Creates an empty store.</summary>
     public MemoryKeyValueStore(TimeProvider time, BackendDriverOptions options, ILogger<MemoryKeyValueStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
+        _limit = options.MemstoreKeyValueBytes;
         _purge = new PeriodicPurge(time, options.PurgeInterval, BackendName, _ => Task.FromResult(Purge()), logger ?? NullLogger<MemoryKeyValueStore>.Instance);
     }
 
@@ -39,7 +48,22 @@ public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
     /// <inheritdoc />
     public Task SetAsync(string @namespace, string key, ReadOnlyMemory<byte> value, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellation)
     {
-        _entries[(@namespace, key)] = new Entry(value.ToArray(), null);
+        var size = SizeOf(@namespace, key, value.Length);
+        var entry = new Entry(value.ToArray(), null);
+        lock (_writes)
+        {
+            if (!Fits(@namespace, key, size) && (!PurgeWhenFull() || !Fits(@namespace, key, size)))
+            {
+                throw new BackendFullException($"memstore key-value store is full: it holds {_limit / (1024 * 1024)} MB of keys and values "
+                    + $"({MemstoreBackendType.KeyValueMemorySetting.Display}); delete keys or give them a TTL, "
+                    + "or bind the namespace's store slot to a backend on disk");
+            }
+
+            var replaced = SizeHeld(@namespace, key);
+            _entries[(@namespace, key)] = entry;
+            _used += size - replaced;
+        }
+
         return Task.CompletedTask;
     }
 
@@ -48,11 +72,7 @@ public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
         Task.FromResult(Live(@namespace, key) is { } entry ? KeyValueLookup.Of(entry.Value) : KeyValueLookup.Missing);
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(string @namespace, string key, CancellationToken cancellation)
-    {
-        var existed = _entries.TryRemove((@namespace, key), out var entry) && IsLive(entry);
-        return Task.FromResult(existed);
-    }
+    public Task<bool> DeleteAsync(string @namespace, string key, CancellationToken cancellation) => Task.FromResult(Remove(@namespace, key) is { } entry && IsLive(entry));
 
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string @namespace, string key, CancellationToken cancellation) =>
@@ -106,7 +126,7 @@ public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
     {
         foreach (var key in keys)
         {
-            _entries.TryRemove((@namespace, key), out _);
+            Remove(@namespace, key);
         }
 
         return Task.FromResult<IReadOnlyList<KeyValueResult>>([.. keys.Select(_ => KeyValueResult.Ok)]);
@@ -115,11 +135,43 @@ public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
     /// <summary>Removes expired entries now; returns how many.</summary>
     public int Purge()
     {
+        lock (_writes)
+        {
+            return PurgeExpired();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _purge.DisposeAsync();
+
+    /// <summary>What an entry is counted as against the limit: its key and value, and a fixed share for the rest.</summary>
+    private static long SizeOf(string @namespace, string key, int valueLength) => valueLength + 2L * (@namespace.Length + key.Length) + 128;
+
+    private bool Fits(string @namespace, string key, long size) => _used - SizeHeld(@namespace, key) + size <= _limit;
+
+    private long SizeHeld(string @namespace, string key) => _entries.TryGetValue((@namespace, key), out var held) ? SizeOf(@namespace, key, held.Value.Length) : 0;
+
+    /// <summary>Purges expired entries to make room, at most once a second (a full store refusing writes is not scanned for each); whether any went.</summary>
+    private bool PurgeWhenFull()
+    {
+        var now = _time.GetUtcNow();
+        if (now - _lastFullPurge < TimeSpan.FromSeconds(1))
+        {
+            return false;
+        }
+
+        _lastFullPurge = now;
+        return PurgeExpired() > 0;
+    }
+
+    private int PurgeExpired()
+    {
         var removed = 0;
         foreach (var pair in _entries)
         {
             if (!IsLive(pair.Value) && _entries.TryRemove(pair))
             {
+                _used -= SizeOf(pair.Key.Namespace, pair.Key.Key, pair.Value.Value.Length);
                 removed++;
             }
         }
@@ -127,8 +179,19 @@ public sealed class MemoryKeyValueStore : IKeyValueStore, IAsyncDisposable
         return removed;
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => _purge.DisposeAsync();
+    private Entry? Remove(string @namespace, string key)
+    {
+        lock (_writes)
+        {
+            if (!_entries.TryRemove((@namespace, key), out var entry))
+            {
+                return null;
+            }
+
+            _used -= SizeOf(@namespace, key, entry.Value.Length);
+            return entry;
+        }
+    }
 
     private Entry? Live(string @namespace, string key) =>
         _entries.TryGetValue((@namespace, key), out var entry) && IsLive(entry) ? entry : null;

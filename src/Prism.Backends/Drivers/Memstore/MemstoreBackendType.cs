@@ -13,11 +13,15 @@ public sealed class MemstoreBackendType : BackendType
     public static readonly Setting QueueMemorySetting = new("PRISM_MEMSTORE_QUEUE_MEMORY_MB", "backends:memstore:queue_memory_mb", "256",
         "Megabytes of messages and dead letters the queues of each memstore instance may hold; past it, messages every group has settled are dropped oldest first, then publishes are refused (RESOURCE_EXHAUSTED) until messages are consumed or dead letters purged.");
 
+    /// <summary>Memory the key-value store of a memstore instance may take.</summary>
+    public static readonly Setting KeyValueMemorySetting = new("PRISM_MEMSTORE_KEYVALUE_MEMORY_MB", "backends:memstore:keyvalue_memory_mb", "256",
+        "Megabytes of keys and values each memstore instance may hold; past it (after purging expired keys), writes are refused (RESOURCE_EXHAUSTED) until keys are deleted or expire.");
+
     /// <inheritdoc />
     public override string Name => "memstore";
 
     /// <inheritdoc />
-    public override IReadOnlyList<Setting> ConfigurationSettings => [QueueMemorySetting];
+    public override IReadOnlyList<Setting> ConfigurationSettings => [QueueMemorySetting, KeyValueMemorySetting];
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>
