@@ -45,6 +45,8 @@ var proxy = await ModuleHost.StartAsync(new ProxyModule(), [], new Dictionary<st
     ["security:oidc_issuer"] = issuer.Issuer,
     ["backends:redis:url"] = redis.Configuration,
     ["backends:nats:url"] = nats.Url,
+    // Publishing alone, with no group to settle anything, memstore keeps every message: room for a whole run.
+    ["backends:memstore:queue_memory_mb"] = "16384",
 }, logging => logging.SetMinimumLevel(LogLevel.Warning));
 
 try

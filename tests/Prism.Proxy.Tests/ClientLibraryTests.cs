@@ -153,6 +153,28 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task ACallerWhoseContinuationBlocksOnAnotherPublish_DoesNotStallTheClient()
+    {
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        var firstCall = new GatedHandler();
+        using var connection = PublishingConnection(ns, firstCall, batchSize: 10);
+        var queue = new PrismQueueClient(connection);
+
+        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
+        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        // Answers run callers' continuations in turn on one thread; this one waits, blocking that thread, for a publish that
+        // needs the only call slot.
+        var blocking = queue.PublishAsync("jobs", "1"u8.ToArray()).ContinueWith(
+            first => (first.Result, queue.PublishAsync("jobs", "2"u8.ToArray()).GetAwaiter().GetResult()),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        firstCall.Release.SetResult();
+
+        var (first, second) = await blocking.WaitAsync(Timeouts.Await);
+        Assert.Equal(3, new[] { await alone, first, second }.Distinct().Count());
+        Assert.Equal(["Publish", "PublishBatch", "PublishBatch"], firstCall.Methods);
+    }
+
+    [Fact]
     public async Task Unavailable_IsRetried_UpToMaxAttempts_AndACallSucceedsOnceTheProxyIsBack()
     {
         await using var server = await ProxyServer.StartAsync();

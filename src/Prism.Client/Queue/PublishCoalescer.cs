@@ -22,6 +22,9 @@ internal sealed class PublishCoalescer(
     /// <summary>Payload bytes of one batch at most, so a batch stays well under the proxy's request limit.</summary>
     private const int BatchBytes = 1024 * 1024;
 
+    /// <summary>How long the next batch waits for the callers of the last to publish again.</summary>
+    private static readonly TimeSpan CallersTurn = TimeSpan.FromMilliseconds(1);
+
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _waiting = new();
     private int _calls;
@@ -99,21 +102,10 @@ internal sealed class PublishCoalescer(
         {
             var request = new QueuePublishBatchRequest();
             request.Messages.AddRange(batch.Select(w => w.Request));
+            Answer answer;
             try
             {
-                var response = await publishBatch(request);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    var result = i < response.Results.Count ? response.Results[i] : new QueuePublishResult { Error = "no result", Code = (int)StatusCode.Internal };
-                    if (result.Error.Length == 0)
-                    {
-                        batch[i].Done.TrySetResult(result.MessageId);
-                    }
-                    else
-                    {
-                        batch[i].Done.TrySetException(new RpcException(new Status((StatusCode)result.Code, OwnField(result.Error))));
-                    }
-                }
+                answer = new Answer(batch, await publishBatch(request), null);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
             {
@@ -121,13 +113,23 @@ internal sealed class PublishCoalescer(
                 // by one, and smaller batches from now on.
                 _batchSize = Math.Max(1, batch.Count / 2);
                 await Task.WhenAll(batch.Select(SendAloneAsync));
+                continue;
             }
             catch (Exception e)
             {
-                foreach (var waiting in batch)
-                {
-                    waiting.Done.TrySetException(e);
-                }
+                answer = new Answer(batch, null, e);
+            }
+
+            // The callers' continuations (typically: their next publish) run on this thread once this method yields, and the next
+            // batch is taken after them, so it carries their publishes. A caller that blocks holds this thread, not the slot.
+            ThreadPool.UnsafeQueueUserWorkItem(answer, preferLocal: true);
+            try
+            {
+                await answer.Given.Task.WaitAsync(CallersTurn);
+            }
+            catch (TimeoutException)
+            {
+                // Take what waits without them.
             }
         }
     }
@@ -178,6 +180,41 @@ internal sealed class PublishCoalescer(
 
     private sealed record Waiting(QueuePublishRequest Request, Activity? Span)
     {
-        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed by an <see cref="Answer"/>, which runs the caller's continuation.</summary>
+        public TaskCompletionSource<string> Done { get; } = new();
+    }
+
+    /// <summary>
+    /// Gives a batch's callers their results, running their continuations in turn on one thread: one hand-off
+    /// per batch instead of one per caller, which on a busy machine costs more CPU than the rest of a publish.
+    /// </summary>
+    private sealed class Answer(List<Waiting> batch, QueuePublishBatchResponse? response, Exception? failure) : IThreadPoolWorkItem
+    {
+        /// <summary>Completed once every caller's continuation has run (or yielded).</summary>
+        public TaskCompletionSource Given { get; } = new();
+
+        public void Execute()
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var result = failure is not null ? null
+                    : i < response!.Results.Count ? response.Results[i]
+                    : new QueuePublishResult { Error = "no result", Code = (int)StatusCode.Internal };
+                if (result is null)
+                {
+                    batch[i].Done.TrySetException(failure!);
+                }
+                else if (result.Error.Length == 0)
+                {
+                    batch[i].Done.TrySetResult(result.MessageId);
+                }
+                else
+                {
+                    batch[i].Done.TrySetException(new RpcException(new Status((StatusCode)result.Code, OwnField(result.Error))));
+                }
+            }
+
+            Given.TrySetResult();
+        }
     }
 }
