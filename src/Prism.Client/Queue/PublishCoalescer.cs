@@ -121,7 +121,8 @@ internal sealed class PublishCoalescer(
             }
 
             // The callers' continuations (typically: their next publish) run on this thread once this method yields, and the next
-            // batch is taken after them, so it carries their publishes. A caller that blocks holds this thread, not the slot.
+            // batch is taken after them, so it carries their publishes. Callers that take longer (one may block) are left to it,
+            // and another thread answers the rest.
             ThreadPool.UnsafeQueueUserWorkItem(answer, preferLocal: true);
             try
             {
@@ -129,7 +130,7 @@ internal sealed class PublishCoalescer(
             }
             catch (TimeoutException)
             {
-                // Take what waits without them.
+                ThreadPool.UnsafeQueueUserWorkItem(answer, preferLocal: false);
             }
         }
     }
@@ -187,34 +188,45 @@ internal sealed class PublishCoalescer(
     /// <summary>
     /// Gives a batch's callers their results, running their continuations in turn on one thread: one hand-off
     /// per batch instead of one per caller, which on a busy machine costs more CPU than the rest of a publish.
+    /// Any number of threads may run it at once, each answering the callers no other has taken.
     /// </summary>
     private sealed class Answer(List<Waiting> batch, QueuePublishBatchResponse? response, Exception? failure) : IThreadPoolWorkItem
     {
+        private int _taken = -1;
+        private int _given;
+
         /// <summary>Completed once every caller's continuation has run (or yielded).</summary>
         public TaskCompletionSource Given { get; } = new();
 
         public void Execute()
         {
-            for (var i = 0; i < batch.Count; i++)
+            for (var i = Interlocked.Increment(ref _taken); i < batch.Count; i = Interlocked.Increment(ref _taken))
             {
-                var result = failure is not null ? null
-                    : i < response!.Results.Count ? response.Results[i]
-                    : new QueuePublishResult { Error = "no result", Code = (int)StatusCode.Internal };
-                if (result is null)
+                Give(i);
+                if (Interlocked.Increment(ref _given) == batch.Count)
                 {
-                    batch[i].Done.TrySetException(failure!);
-                }
-                else if (result.Error.Length == 0)
-                {
-                    batch[i].Done.TrySetResult(result.MessageId);
-                }
-                else
-                {
-                    batch[i].Done.TrySetException(new RpcException(new Status((StatusCode)result.Code, OwnField(result.Error))));
+                    Given.TrySetResult();
                 }
             }
+        }
 
-            Given.TrySetResult();
+        private void Give(int i)
+        {
+            if (failure is not null)
+            {
+                batch[i].Done.TrySetException(failure);
+                return;
+            }
+
+            var result = i < response!.Results.Count ? response.Results[i] : new QueuePublishResult { Error = "no result", Code = (int)StatusCode.Internal };
+            if (result.Error.Length == 0)
+            {
+                batch[i].Done.TrySetResult(result.MessageId);
+            }
+            else
+            {
+                batch[i].Done.TrySetException(new RpcException(new Status((StatusCode)result.Code, OwnField(result.Error))));
+            }
         }
     }
 }
