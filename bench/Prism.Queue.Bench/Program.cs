@@ -58,8 +58,8 @@ try
     Console.WriteLine($"Queue publish→ack, {producers} producers (each awaits its ack), {consumers} consumer acking each message, 64-byte payloads, "
         + $"{rounds} × {seconds} s per target alternating, {Environment.ProcessorCount} CPUs, loopback, one process.");
     Console.WriteLine();
-    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct | CPU µs/message: bench process | engine server | bench process allocated bytes/message | JIT ms while measured |");
-    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| engine | target | published/s | consumed/s | e2e p50 ms | e2e p99 ms | published vs direct | CPU µs/message: bench process | engine server | bench process allocated bytes/message | bench process context switches/message | JIT ms while measured |");
+    Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var engine in engines)
     {
         int? enginePid = engine switch { "nats" => nats.ProcessId, "redis" => redis.ProcessId, _ => null };
@@ -147,7 +147,7 @@ try
             }
 
             Console.WriteLine($"| {engine} | {targets[i].Name} | {results[i].PublishedPerSecond:N0} | {results[i].ConsumedPerSecond:N0} | {P(50):0.0} | {P(99):0.0} | "
-                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} | {results[i].ProcessCpuMicros:0.0} | {results[i].EngineCpuMicros:0.0} | {results[i].AllocatedPerMessage:N0} | {results[i].JitMillis:0} |");
+                + $"{results[i].PublishedPerSecond / results[0].PublishedPerSecond:0.00} | {results[i].ProcessCpuMicros:0.0} | {results[i].EngineCpuMicros:0.0} | {results[i].AllocatedPerMessage:N0} | {results[i].SwitchesPerMessage:0.0} | {results[i].JitMillis:0} |");
         }
 
         await stop.CancelAsync();
@@ -196,14 +196,32 @@ static string? Value(string[] args, string name)
 }
 
 /// <summary>What the bench process and the engine's server have used so far.</summary>
-internal readonly record struct Usage(TimeSpan ProcessCpu, TimeSpan EngineCpu, TimeSpan Jit, long Allocated)
+internal readonly record struct Usage(TimeSpan ProcessCpu, TimeSpan EngineCpu, TimeSpan Jit, long Allocated, long ContextSwitches)
 {
-    public static Usage Now(int? enginePid) =>
-        new(Process.GetCurrentProcess().TotalProcessorTime, CpuTime.Of(enginePid), JitInfo.GetCompilationTime(), GC.GetTotalAllocatedBytes());
+    public static Usage Now(int? enginePid) => new(Process.GetCurrentProcess().TotalProcessorTime, CpuTime.Of(enginePid), JitInfo.GetCompilationTime(),
+        GC.GetTotalAllocatedBytes(), ContextSwitchesOfThisProcess());
 
-    public static Usage operator +(Usage a, Usage b) => new(a.ProcessCpu + b.ProcessCpu, a.EngineCpu + b.EngineCpu, a.Jit + b.Jit, a.Allocated + b.Allocated);
+    public static Usage operator +(Usage a, Usage b) => new(a.ProcessCpu + b.ProcessCpu, a.EngineCpu + b.EngineCpu, a.Jit + b.Jit, a.Allocated + b.Allocated,
+        a.ContextSwitches + b.ContextSwitches);
 
-    public static Usage operator -(Usage a, Usage b) => new(a.ProcessCpu - b.ProcessCpu, a.EngineCpu - b.EngineCpu, a.Jit - b.Jit, a.Allocated - b.Allocated);
+    public static Usage operator -(Usage a, Usage b) => new(a.ProcessCpu - b.ProcessCpu, a.EngineCpu - b.EngineCpu, a.Jit - b.Jit, a.Allocated - b.Allocated,
+        a.ContextSwitches - b.ContextSwitches);
+
+    /// <summary>Voluntary and involuntary context switches of every thread the process has had (getrusage), 0 where it is not Linux.</summary>
+    private static long ContextSwitchesOfThisProcess()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        // struct rusage on 64-bit Linux: two timevals, then 14 longs of which ru_nvcsw and ru_nivcsw are the last two.
+        Span<long> usage = stackalloc long[18];
+        return GetRusage(0, ref usage[0]) == 0 ? usage[16] + usage[17] : 0;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRusage(int who, ref long usage);
 }
 
 internal sealed class QueueResult
@@ -228,6 +246,9 @@ internal sealed class QueueResult
 
     /// <summary>Time the JIT spent compiling while this target was measured: near 0 once warm.</summary>
     public double JitMillis => _used.Jit.TotalMilliseconds;
+
+    /// <summary>Context switches of the bench process's threads per published message: each is a thread handing work to another.</summary>
+    public double SwitchesPerMessage => (double)_used.ContextSwitches / _published;
 
     public void Add(long published, long consumed, TimeSpan elapsed, Usage used)
     {
