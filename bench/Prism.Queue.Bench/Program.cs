@@ -83,7 +83,7 @@ try
 
         targets.Add(("proxy", "proxy → " + engine, new ThroughProxyQueue(channel, token, "bench-" + engine, "jobs")));
         targets.Add(("client", "proxy → " + engine + " (Prism.Client)",
-            new ThroughPrismClientQueue(channel, ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)));
+            new ThroughPrismClientQueue(ModuleHost.BoundAddress(proxy), token, "bench-" + engine, "jobs-client", publishCalls)));
         targets = [.. targets.Where(t => t.Key == "direct" || only is null || only.Contains(t.Key))];
         var results = targets.Select(_ => new QueueResult()).ToArray();
         using var stop = new CancellationTokenSource();

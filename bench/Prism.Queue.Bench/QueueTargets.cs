@@ -181,9 +181,9 @@ public sealed class ThroughProxyQueue(GrpcChannel channel, string token, string 
 
 /// <summary>
 /// Through the proxy with Prism.Client: its PublishAsync (an idempotency key per message, concurrent publishes
-/// sharing calls); consumed like <see cref="ThroughProxyQueue"/>.
+/// sharing calls) and its QueueConsumer (joined batched: messages and settlements grouped on the stream).
 /// </summary>
-public sealed class ThroughPrismClientQueue(GrpcChannel channel, Uri endpoint, string token, string @namespace, string queue, int? publishCalls)
+public sealed class ThroughPrismClientQueue(Uri endpoint, string token, string @namespace, string queue, int? publishCalls)
     : IQueueTarget
 {
     private readonly PrismConnection _connection = new(new PrismClientOptions
@@ -193,12 +193,35 @@ public sealed class ThroughPrismClientQueue(GrpcChannel channel, Uri endpoint, s
         Token = token,
         PublishCallsInFlight = publishCalls ?? new PrismClientOptions().PublishCallsInFlight,
     });
-    private readonly ThroughProxyQueue _consumer = new(channel, token, @namespace, queue);
     private PrismQueueClient? _queue;
 
-    public async Task PublishAsync(byte[] payload) => await (_queue ??= new PrismQueueClient(_connection)).PublishAsync(queue, payload);
+    private PrismQueueClient Queue => _queue ??= new PrismQueueClient(_connection);
 
-    public Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop) => _consumer.StartConsumerAsync(received, stop);
+    public async Task PublishAsync(byte[] payload) => await Queue.PublishAsync(queue, payload);
+
+    public async Task StartConsumerAsync(Action<ReadOnlyMemory<byte>> received, CancellationToken stop)
+    {
+        var member = await Queue.ConsumeAsync(queue, "workers", new QueueConsumerOptions { ConsumerId = "w1", MaxInFlight = 1000 }, stop);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in member.ReadAllAsync(stop))
+                {
+                    received(message.Payload.Memory);
+                    // Not awaited, as the other consumers send acks without waiting for them to settle.
+                    _ = member.AckAsync(message.MessageId, CancellationToken.None).ContinueWith(ack => ack.Exception, TaskScheduler.Default);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException or PrismClientException)
+            {
+            }
+            finally
+            {
+                await member.DisposeAsync();
+            }
+        }, stop);
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -309,6 +309,61 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
         Assert.Equal("b3", (await member.NextAsync()).Payload.ToStringUtf8());
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task ABatchedMember_GetsOnlyBatches_AndOneSettleSettlesEachOfItsEntries(string backend)
+    {
+        var (_, options) = await NamespaceAsync(backend);
+        var batch = new QueuePublishBatchRequest();
+        batch.Messages.AddRange(Enumerable.Range(0, 20).Select(i => QueueMember.Message("batched", $"m{i}")));
+        var ids = (await _server.Queue.PublishBatchAsync(batch, options)).Results.Select(r => r.MessageId).ToList();
+
+        await using var member = await QueueMember.JoinAsync(_server.Queue, options,
+            new Join { Queue = "batched", Group = "g", MaxInFlight = 20, VisibilityTimeoutMs = 60_000, MaxRetries = 3, Batched = true });
+        var messages = await member.NextAsync(20);
+        Assert.Equal(ids.Order(), messages.Select(m => m.MessageId).Order());
+        var nacked = messages[7].MessageId;
+        var outcomes = await member.SettleAsync(messages.Select(m => m.MessageId).Where(id => id != nacked), [nacked]);
+        Assert.Equal(ids.Order(), outcomes.Keys.Order());
+        Assert.All(outcomes.Values, Assert.True);
+
+        var again = await member.NextAsync();
+        Assert.Equal((nacked, 2), (again.MessageId, again.Attempt));
+        var acked = ids.First(id => id != nacked);
+        var last = await member.SettleAsync([nacked, acked], []);
+        Assert.Equal((true, false), (last[nacked], last[acked]));
+        Assert.Null(await member.TryNextAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal([ConsumeResponse.EventOneofCase.Batch], member.Events.Keys);
+
+        // A member that did not ask for batches gets one event per message and per settlement.
+        foreach (var entry in batch.Messages)
+        {
+            entry.Queue = "plain";
+        }
+
+        await _server.Queue.PublishBatchAsync(batch, options);
+        await using var plain = await JoinAsync(options, "plain", "g", maxInFlight: 20);
+        foreach (var message in await plain.NextAsync(20))
+        {
+            Assert.True(await plain.AckAsync(message.MessageId));
+        }
+
+        Assert.Equal([ConsumeResponse.EventOneofCase.Message, ConsumeResponse.EventOneofCase.Settled], plain.Events.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Settle_WithMoreEntriesThanMaxInFlight_IsInvalidArgument()
+    {
+        var (_, options) = await NamespaceAsync("memstore");
+        await using var member = await JoinAsync(options, "q", "g", maxInFlight: 2);
+        var settle = new Settle();
+        settle.Acks.AddRange(new[] { "a-1", "a-2", "a-3" }.Select(id => new Ack { MessageId = id }));
+        await member.SendAsync(new ConsumeRequest { Settle = settle });
+
+        var error = await member.EndAsync();
+        Assert.Equal((StatusCode.InvalidArgument, "settle carries 3 acks and nacks; at most max_in_flight (2)"), (error!.StatusCode, error.Status.Detail));
+    }
+
     [Fact]
     public async Task ExplicitZeroRetries_IsKept_AndTheFirstNackMakesADeadLetter()
     {
@@ -432,7 +487,7 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
         await using var twice = await JoinAsync(options, "q", "g");
         await twice.SendAsync(new ConsumeRequest { Join = new Join { Queue = "q", Group = "other" } });
         var error = await twice.EndAsync();
-        Assert.Equal((StatusCode.InvalidArgument, "this stream already joined group 'g' of queue 'q'; send ack or nack"),
+        Assert.Equal((StatusCode.InvalidArgument, "this stream already joined group 'g' of queue 'q'; send ack, nack or settle"),
             (error!.StatusCode, error.Status.Detail));
 
         await _server.Queue.PublishAsync(QueueMember.Message("q", "x"), options);

@@ -7,9 +7,10 @@ using Prism.Interfaces.Queue;
 namespace Prism.Client;
 
 /// <summary>
-/// A member of a consumer group: one Consume stream. Read messages with <see cref="ReadAllAsync"/>,
+/// A member of a consumer group: one Consume stream, joined batched. Read messages with <see cref="ReadAllAsync"/>,
 /// settle each with <see cref="AckAsync"/> or <see cref="NackAsync"/>; disposing leaves the group
-/// (unsettled messages go to another member after their visibility timeout).
+/// (unsettled messages go to another member after their visibility timeout). Settlements made while the
+/// previous request was being written go together in the next one.
 /// </summary>
 public sealed class QueueConsumer : IAsyncDisposable
 {
@@ -17,9 +18,10 @@ public sealed class QueueConsumer : IAsyncDisposable
     private readonly Activity? _span;
     private readonly Channel<QueueMessage> _messages = Channel.CreateUnbounded<QueueMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _settling = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<ConsumeRequest> _settlements = Channel.CreateUnbounded<ConsumeRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private Task _reader = Task.CompletedTask;
+    private Task _writer = Task.CompletedTask;
     private volatile Exception? _ended;
 
     private QueueConsumer(AsyncDuplexStreamingCall<ConsumeRequest, ConsumeResponse> call, Activity? span, Joined joined)
@@ -36,6 +38,7 @@ public sealed class QueueConsumer : IAsyncDisposable
     {
         try
         {
+            join.Batched = true;
             await call.RequestStream.WriteAsync(new ConsumeRequest { Join = join }, cancellation);
             if (!await call.ResponseStream.MoveNext(cancellation) || call.ResponseStream.Current.EventCase != ConsumeResponse.EventOneofCase.Joined)
             {
@@ -50,6 +53,7 @@ public sealed class QueueConsumer : IAsyncDisposable
 
         var consumer = new QueueConsumer(call, span, call.ResponseStream.Current.Joined);
         consumer._reader = consumer.ReadLoopAsync();
+        consumer._writer = consumer.WriteLoopAsync();
         return consumer;
     }
 
@@ -80,14 +84,9 @@ public sealed class QueueConsumer : IAsyncDisposable
 
         try
         {
-            await _writeLock.WaitAsync(cancellation);
-            try
+            if (!_settlements.Writer.TryWrite(request))
             {
-                await _call.RequestStream.WriteAsync(request, cancellation);
-            }
-            finally
-            {
-                _writeLock.Release();
+                throw _ended ?? new ObjectDisposedException(nameof(QueueConsumer));
             }
 
             return await settled.Task.WaitAsync(cancellation);
@@ -106,13 +105,26 @@ public sealed class QueueConsumer : IAsyncDisposable
             while (await _call.ResponseStream.MoveNext(_stop.Token))
             {
                 var response = _call.ResponseStream.Current;
-                if (response.EventCase == ConsumeResponse.EventOneofCase.Message)
+                switch (response.EventCase)
                 {
-                    await _messages.Writer.WriteAsync(response.Message, _stop.Token);
-                }
-                else if (response.EventCase == ConsumeResponse.EventOneofCase.Settled && _settling.TryGetValue(response.Settled.MessageId, out var waiting))
-                {
-                    waiting.TrySetResult(response.Settled.Ok);
+                    case ConsumeResponse.EventOneofCase.Message:
+                        await _messages.Writer.WriteAsync(response.Message, _stop.Token);
+                        break;
+                    case ConsumeResponse.EventOneofCase.Settled:
+                        Settled(response.Settled);
+                        break;
+                    case ConsumeResponse.EventOneofCase.Batch:
+                        foreach (var message in response.Batch.Messages)
+                        {
+                            await _messages.Writer.WriteAsync(message, _stop.Token);
+                        }
+
+                        foreach (var settled in response.Batch.Settled)
+                        {
+                            Settled(settled);
+                        }
+
+                        break;
                 }
             }
         }
@@ -127,7 +139,53 @@ public sealed class QueueConsumer : IAsyncDisposable
         }
 
         _messages.Writer.TryComplete(failure);
-        _ended = failure ?? new PrismClientException("the consume stream ended before the message was settled");
+        Fail(failure ?? new PrismClientException("the consume stream ended before the message was settled"));
+    }
+
+    private void Settled(Settled settled)
+    {
+        if (_settling.TryGetValue(settled.MessageId, out var waiting))
+        {
+            waiting.TrySetResult(settled.Ok);
+        }
+    }
+
+    /// <summary>Sends the acks and nacks waiting, as many in one request as the member may hold.</summary>
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            while (await _settlements.Reader.WaitToReadAsync())
+            {
+                var settle = new Settle();
+                while (settle.Acks.Count + settle.Nacks.Count < Math.Max(Joined.MaxInFlight, 1) && _settlements.Reader.TryRead(out var request))
+                {
+                    if (request.ActionCase == ConsumeRequest.ActionOneofCase.Ack)
+                    {
+                        settle.Acks.Add(request.Ack);
+                    }
+                    else
+                    {
+                        settle.Nacks.Add(request.Nack);
+                    }
+                }
+
+                await _call.RequestStream.WriteAsync(new ConsumeRequest { Settle = settle }, _stop.Token);
+            }
+
+            await _call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The stream is gone: the read loop reports why.
+            Fail(new PrismClientException("the consume stream ended before the message was settled", e));
+        }
+    }
+
+    private void Fail(Exception ended)
+    {
+        _ended ??= ended;
+        _settlements.Writer.TryComplete();
         foreach (var waiting in _settling.Values)
         {
             waiting.TrySetException(_ended);
@@ -137,28 +195,13 @@ public sealed class QueueConsumer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await _writeLock.WaitAsync();
-            try
-            {
-                await _call.RequestStream.CompleteAsync();
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or ObjectDisposedException)
-        {
-            // The stream is already gone.
-        }
-
+        // What is settled already is sent, then the request stream ends.
+        _settlements.Writer.TryComplete();
+        await _writer;
         await _stop.CancelAsync();
         await _reader;
         _call.Dispose();
         _span?.Dispose();
         _stop.Dispose();
-        _writeLock.Dispose();
     }
 }

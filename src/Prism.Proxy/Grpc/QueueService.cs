@@ -24,11 +24,27 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
 
     /// <inheritdoc />
     public override Task Consume(IAsyncStreamReader<ConsumeRequest> requestStream, IServerStreamWriter<ConsumeResponse> responseStream,
-        ServerCallContext context) =>
-        operations.ConsumeAsync(context.Caller(),
+        ServerCallContext context)
+    {
+        var batched = false;
+        return operations.ConsumeAsync(context.Caller(),
             async cancellation => await requestStream.MoveNext(cancellation) ? ToRequest(requestStream.Current) : null,
-            (@event, cancellation) => responseStream.WriteAsync(ToResponse(@event), cancellation),
+            async (events, cancellation) =>
+            {
+                if (batched)
+                {
+                    await responseStream.WriteAsync(ToBatch(events), cancellation);
+                    return;
+                }
+
+                foreach (var @event in events)
+                {
+                    batched |= @event is MemberEvent.Joined { Batched: true };
+                    await responseStream.WriteAsync(ToResponse(@event), cancellation);
+                }
+            },
             context.CancellationToken);
+    }
 
     private static QueuePublish ToPublish(QueuePublishRequest request) => new(request.Queue, request.Payload.Memory,
         request.Metadata.Count == 0 ? null : request.Metadata.ToDictionary(), NullIfEmpty(request.IdempotencyKey), NullIfEmpty(request.Traceparent),
@@ -39,11 +55,38 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
     private static MemberRequest ToRequest(ConsumeRequest request) => request.ActionCase switch
     {
         ConsumeRequest.ActionOneofCase.Join => new MemberRequest.Join(new QueueJoin(request.Join.Queue, request.Join.Group, request.Join.ConsumerId,
-            request.Join.MaxInFlight, request.Join.VisibilityTimeoutMs, request.Join.HasMaxRetries ? request.Join.MaxRetries : null)),
-        ConsumeRequest.ActionOneofCase.Ack => new MemberRequest.Ack(request.Ack.MessageId),
-        ConsumeRequest.ActionOneofCase.Nack => new MemberRequest.Nack(request.Nack.MessageId, request.Nack.DelayMs, request.Nack.Error),
+            request.Join.MaxInFlight, request.Join.VisibilityTimeoutMs, request.Join.HasMaxRetries ? request.Join.MaxRetries : null, request.Join.Batched)),
+        ConsumeRequest.ActionOneofCase.Ack => ToRequest(request.Ack),
+        ConsumeRequest.ActionOneofCase.Nack => ToRequest(request.Nack),
+        ConsumeRequest.ActionOneofCase.Settle => new MemberRequest.Many([.. request.Settle.Acks.Select(ToRequest), .. request.Settle.Nacks.Select(ToRequest)]),
         _ => new MemberRequest.Empty(),
     };
+
+    private static MemberRequest ToRequest(Ack ack) => new MemberRequest.Ack(ack.MessageId);
+
+    private static MemberRequest ToRequest(Nack nack) => new MemberRequest.Nack(nack.MessageId, nack.DelayMs, nack.Error);
+
+    /// <summary>Events for a member that joined batched: the messages and the settlements, each in order, in one response.</summary>
+    private static ConsumeResponse ToBatch(IReadOnlyList<MemberEvent> events)
+    {
+        var batch = new ConsumeBatch();
+        foreach (var @event in events)
+        {
+            switch (@event)
+            {
+                case MemberEvent.Delivered { Message: var message }:
+                    batch.Messages.Add(ToWire(message));
+                    break;
+                case MemberEvent.Settled settled:
+                    batch.Settled.Add(ToWire(settled));
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(events), @event, "only messages and settlements are batched");
+            }
+        }
+
+        return new ConsumeResponse { Batch = batch };
+    }
 
     private static ConsumeResponse ToResponse(MemberEvent @event) => @event switch
     {
@@ -60,9 +103,11 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
             },
         },
         MemberEvent.Delivered { Message: var message } => new ConsumeResponse { Message = ToWire(message) },
-        MemberEvent.Settled settled => new ConsumeResponse { Settled = new Settled { MessageId = settled.MessageId, Ok = settled.Ok } },
+        MemberEvent.Settled settled => new ConsumeResponse { Settled = ToWire(settled) },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "unknown member event"),
     };
+
+    private static Settled ToWire(MemberEvent.Settled settled) => new() { MessageId = settled.MessageId, Ok = settled.Ok };
 
     private static QueueMessage ToWire(Backends.Queue.QueueMessage message)
     {

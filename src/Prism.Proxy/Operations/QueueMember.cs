@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using Prism.Backends;
 using Prism.Backends.Queue;
 using Prism.Proxy.Routing;
@@ -8,9 +9,10 @@ namespace Prism.Proxy.Operations;
 
 /// <summary>
 /// A member of a consumer group joined through the data plane: hands the driver's messages to the
-/// client and the client's acks and nacks to the driver, over one stream. It buffers nothing of its own:
-/// the next message is read from the driver only once the previous one is written, and the driver holds
-/// at most <see cref="ConsumeOptions.MaxInFlight"/> unsettled. Disposing it leaves the group.
+/// client and the client's acks and nacks to the driver, over one stream. Deliveries and settlements go
+/// through a small bounded outbox that one writer empties, sending whatever has piled up while it wrote in
+/// one go (one frame for a member that joined batched): under load, fewer writes; when idle, no wait. The
+/// driver holds at most <see cref="ConsumeOptions.MaxInFlight"/> unsettled. Disposing it leaves the group.
 /// </summary>
 internal sealed class QueueMember : IAsyncDisposable
 {
@@ -18,11 +20,14 @@ internal sealed class QueueMember : IAsyncDisposable
     private readonly DataPlaneRoute _route;
     private readonly RequestLimits _limits;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly int _maxInFlight;
+    private readonly Channel<MemberEvent> _outbox = Channel.CreateBounded<MemberEvent>(
+        new BoundedChannelOptions(OutboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    internal QueueMember(IQueueConsumer consumer, DataPlaneRoute route, RequestLimits limits, TimeProvider time)
+    internal QueueMember(IQueueConsumer consumer, ConsumeOptions options, DataPlaneRoute route, RequestLimits limits, TimeProvider time)
     {
         _consumer = consumer;
+        _maxInFlight = options.MaxInFlight;
         _route = route;
         _limits = limits;
         _time = time;
@@ -31,40 +36,66 @@ internal sealed class QueueMember : IAsyncDisposable
     /// <summary>Acks and nacks of one member in progress at once, at most.</summary>
     private const int ConcurrentSettlements = 64;
 
+    /// <summary>Events waiting for the writer, at most; beyond, deliveries and settlements wait.</summary>
+    private const int OutboxCapacity = 256;
+
+    /// <summary>Payload bytes of one write at most (a single larger message still goes alone), well under a client's 4 MB receive limit.</summary>
+    private const int WriteBytes = 1024 * 1024;
+
     /// <summary>
     /// Sends <paramref name="joined"/>, then delivers messages and settles requests until one side ends: the
-    /// client finishes sending (a normal end), or a request is refused, the backend is lost or
-    /// <paramref name="cancellation"/> fires (the exception is thrown).
+    /// client finishes sending (a normal end: what is settled is sent first), or a request is refused, the
+    /// backend is lost or <paramref name="cancellation"/> fires (the exception is thrown). <paramref name="send"/>
+    /// gets the events ready at once, in order.
     /// </summary>
     public async Task RunAsync(MemberEvent.Joined joined, Func<CancellationToken, Task<MemberRequest?>> receive,
-        Func<MemberEvent, CancellationToken, Task> send, CancellationToken cancellation)
+        Func<IReadOnlyList<MemberEvent>, CancellationToken, Task> send, CancellationToken cancellation)
     {
-        await SendAsync(send, joined, cancellation);
+        await send([joined], cancellation);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var deliveries = DeliverAllAsync(send, stopping.Token);
-        var settlements = SettleAllAsync(receive, send, stopping.Token);
-        var first = await Task.WhenAny(deliveries, settlements);
+        using var stopWriting = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var writing = WriteAllAsync(send, stopWriting.Token);
+        var deliveries = DeliverAllAsync(stopping.Token);
+        var settlements = SettleAllAsync(receive, stopping.Token);
+        var first = await Task.WhenAny(deliveries, settlements, writing);
         await stopping.CancelAsync();
-        try
+        if (!first.IsCompletedSuccessfully)
         {
-            await (first == deliveries ? settlements : deliveries);
-        }
-        catch (Exception)
-        {
-            // Stopped because the first one ended: its outcome is the stream's.
+            await stopWriting.CancelAsync();
         }
 
+        // Stopped because the first one ended: its outcome is the stream's.
+        await Task.WhenAll(deliveries, settlements).ContinueWith(_ => { }, TaskScheduler.Default);
+        _outbox.Writer.TryComplete();
         await first;
+        await writing;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await _consumer.DisposeAsync();
+
+    private async Task WriteAllAsync(Func<IReadOnlyList<MemberEvent>, CancellationToken, Task> send, CancellationToken cancellation)
     {
-        await _consumer.DisposeAsync();
-        _sending.Dispose();
+        var ready = new List<MemberEvent>();
+        while (await _outbox.Reader.WaitToReadAsync(cancellation))
+        {
+            ready.Clear();
+            long bytes = 0;
+            while (ready.Count < OutboxCapacity && _outbox.Reader.TryPeek(out var next)
+                && (ready.Count == 0 || bytes + PayloadBytes(next) <= WriteBytes))
+            {
+                _outbox.Reader.TryRead(out _);
+                ready.Add(next);
+                bytes += PayloadBytes(next);
+            }
+
+            await send(ready, cancellation);
+        }
     }
 
-    private async Task DeliverAllAsync(Func<MemberEvent, CancellationToken, Task> send, CancellationToken cancellation)
+    private static long PayloadBytes(MemberEvent @event) => @event is MemberEvent.Delivered delivered ? delivered.Message.Payload.Length : 0;
+
+    private async Task DeliverAllAsync(CancellationToken cancellation)
     {
         await using var messages = _consumer.ReadAllAsync(cancellation).GetAsyncEnumerator(cancellation);
         while (await MoveNextAsync(messages))
@@ -76,7 +107,7 @@ internal sealed class QueueMember : IAsyncDisposable
             {
                 try
                 {
-                    await SendAsync(send, new MemberEvent.Delivered(message with
+                    await _outbox.Writer.WriteAsync(new MemberEvent.Delivered(message with
                     {
                         Metadata = ContextMetadata.ForSubscriber(message.Metadata, message.Context),
                     }), cancellation);
@@ -110,8 +141,7 @@ internal sealed class QueueMember : IAsyncDisposable
     /// round trip, and one at a time would cap a member at one message per round trip. A settlement's
     /// answer names its message, so answers may come in another order than the requests.
     /// </summary>
-    private async Task SettleAllAsync(Func<CancellationToken, Task<MemberRequest?>> receive, Func<MemberEvent, CancellationToken, Task> send,
-        CancellationToken cancellation)
+    private async Task SettleAllAsync(Func<CancellationToken, Task<MemberRequest?>> receive, CancellationToken cancellation)
     {
         using var slots = new SemaphoreSlim(ConcurrentSettlements);
         var pending = new List<Task>();
@@ -119,16 +149,20 @@ internal sealed class QueueMember : IAsyncDisposable
         {
             while (await receive(cancellation) is { } request)
             {
-                Func<Task<MemberEvent.Settled>> settle = request switch
+                foreach (var one in Settlements(request))
                 {
-                    MemberRequest.Ack ack => () => AckAsync(ack, cancellation),
-                    MemberRequest.Nack nack => () => NackAsync(nack, cancellation),
-                    MemberRequest.Join => throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
-                        $"this stream already joined group '{_consumer.Group}' of queue '{_consumer.Queue}'; send ack or nack"),
-                    _ => throw new DataPlaneException(DataPlaneFailure.InvalidArgument, "a Consume request must carry join, ack or nack"),
-                };
-                await slots.WaitAsync(cancellation);
-                pending.Add(SettleOneAsync(settle, slots, send, cancellation));
+                    Func<Task<MemberEvent.Settled>> settle = one switch
+                    {
+                        MemberRequest.Ack ack => () => AckAsync(ack, cancellation),
+                        MemberRequest.Nack nack => () => NackAsync(nack, cancellation),
+                        MemberRequest.Join => throw new DataPlaneException(DataPlaneFailure.InvalidArgument,
+                            $"this stream already joined group '{_consumer.Group}' of queue '{_consumer.Queue}'; send ack, nack or settle"),
+                        _ => throw new DataPlaneException(DataPlaneFailure.InvalidArgument, "a Consume request must carry join, ack, nack or settle"),
+                    };
+                    await slots.WaitAsync(cancellation);
+                    pending.Add(SettleOneAsync(settle, slots, cancellation));
+                }
+
                 pending.RemoveAll(t => t.IsCompletedSuccessfully);
                 if (pending.Find(t => t.IsCompleted) is { } failed)
                 {
@@ -146,12 +180,25 @@ internal sealed class QueueMember : IAsyncDisposable
         await Task.WhenAll(pending);
     }
 
-    private async Task SettleOneAsync(Func<Task<MemberEvent.Settled>> settle, SemaphoreSlim slots, Func<MemberEvent, CancellationToken, Task> send,
-        CancellationToken cancellation)
+    /// <summary>The acks and nacks of a request: itself, or the entries of a <c>settle</c> (at most max_in_flight of them).</summary>
+    private IReadOnlyList<MemberRequest> Settlements(MemberRequest request)
+    {
+        if (request is not MemberRequest.Many { Settlements: var many })
+        {
+            return [request];
+        }
+
+        return many.Count <= _maxInFlight
+            ? many
+            : throw new DataPlaneException(DataPlaneFailure.InvalidArgument, string.Create(CultureInfo.InvariantCulture,
+                $"settle carries {many.Count} acks and nacks; at most max_in_flight ({_maxInFlight})"));
+    }
+
+    private async Task SettleOneAsync(Func<Task<MemberEvent.Settled>> settle, SemaphoreSlim slots, CancellationToken cancellation)
     {
         try
         {
-            await SendAsync(send, await settle(), cancellation);
+            await _outbox.Writer.WriteAsync(await settle(), cancellation);
         }
         finally
         {
@@ -191,20 +238,6 @@ internal sealed class QueueMember : IAsyncDisposable
         finally
         {
             _route.Session.Record(nack.MessageId.Length + nack.Error.Length, 0, _time.GetUtcNow());
-        }
-    }
-
-    // The transport takes one write at a time; deliveries and settlements share it.
-    private async Task SendAsync(Func<MemberEvent, CancellationToken, Task> send, MemberEvent @event, CancellationToken cancellation)
-    {
-        await _sending.WaitAsync(cancellation);
-        try
-        {
-            await send(@event, cancellation);
-        }
-        finally
-        {
-            _sending.Release();
         }
     }
 }

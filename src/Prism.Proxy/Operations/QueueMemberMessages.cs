@@ -6,7 +6,8 @@ namespace Prism.Proxy.Operations;
 /// What a member asks for when it joins a consumer group. Zero values (for <see cref="MaxRetries"/>:
 /// null) take the defaults (<see cref="QueueOperations.OptionsFor"/>).
 /// </summary>
-internal sealed record QueueJoin(string Queue, string Group, string ConsumerId, int MaxInFlight, long VisibilityTimeoutMs, int? MaxRetries);
+internal sealed record QueueJoin(string Queue, string Group, string ConsumerId, int MaxInFlight, long VisibilityTimeoutMs, int? MaxRetries,
+    bool Batched = false);
 
 /// <summary>What the client of a consumer stream sends: a join first, then acks and nacks.</summary>
 internal abstract record MemberRequest
@@ -24,6 +25,9 @@ internal abstract record MemberRequest
     /// <summary>Rejects a message; it is given out again after the delay, or becomes a dead letter.</summary>
     public sealed record Nack(string MessageId, long DelayMs, string Error) : MemberRequest;
 
+    /// <summary>Several acks and nacks, each settled as if sent alone.</summary>
+    public sealed record Many(IReadOnlyList<MemberRequest> Settlements) : MemberRequest;
+
     /// <summary>A request that carries none of the above.</summary>
     public sealed record Empty : MemberRequest;
 }
@@ -35,8 +39,8 @@ internal abstract record MemberEvent
     {
     }
 
-    /// <summary>The member is in the group with these settings; messages follow.</summary>
-    public sealed record Joined(string Queue, string Group, string ConsumerId, ConsumeOptions Options) : MemberEvent;
+    /// <summary>The member is in the group with these settings; messages follow, in batches when <paramref name="Batched"/>.</summary>
+    public sealed record Joined(string Queue, string Group, string ConsumerId, ConsumeOptions Options, bool Batched = false) : MemberEvent;
 
     /// <summary>A message for the member; its metadata carries the message context (<see cref="ContextMetadata"/>).</summary>
     public sealed record Delivered(QueueMessage Message) : MemberEvent;

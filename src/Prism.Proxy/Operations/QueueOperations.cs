@@ -150,7 +150,7 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
     /// </summary>
     /// <exception cref="DataPlaneException">The call is refused, a request is invalid, the backend is lost, or the session ended the stream.</exception>
     public async Task ConsumeAsync(DataPlaneCaller caller, Func<CancellationToken, Task<MemberRequest?>> receive,
-        Func<MemberEvent, CancellationToken, Task> send, CancellationToken cancellation)
+        Func<IReadOnlyList<MemberEvent>, CancellationToken, Task> send, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(receive);
         var (route, driver) = await OpenAsync(caller, cancellation);
@@ -178,8 +178,8 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
 
             var consumer = await BackendCalls.RunAsync("queue.consume", route,
                 () => driver.ConsumeAsync(route.Namespace.Name, join.Queue, join.Group, consumerId, options, linked.Token), join.Queue);
-            await using var member = new QueueMember(consumer, route, limits, time);
-            await member.RunAsync(new MemberEvent.Joined(join.Queue, join.Group, consumerId, options), receive, send, linked.Token);
+            await using var member = new QueueMember(consumer, options, route, limits, time);
+            await member.RunAsync(new MemberEvent.Joined(join.Queue, join.Group, consumerId, options, join.Batched), receive, send, linked.Token);
         }
         catch (OperationCanceledException) when (stream.EndReason is { } reason && !cancellation.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
@@ -27,6 +28,9 @@ public sealed class QueueMember : IAsyncDisposable
 
     /// <summary>What the proxy answered to the join.</summary>
     public Joined Joined { get; private set; } = null!;
+
+    /// <summary>Events received after <c>joined</c>, by kind (message, settled, batch).</summary>
+    public ConcurrentDictionary<ConsumeResponse.EventOneofCase, int> Events { get; } = new();
 
     /// <summary>Opens a stream, sends <paramref name="join"/> and waits for <c>joined</c>; throws the RpcException of a refusal.</summary>
     public static async Task<QueueMember> JoinAsync(QueueBasicInterface.QueueBasicInterfaceClient client, CallOptions options, Join join)
@@ -89,6 +93,24 @@ public sealed class QueueMember : IAsyncDisposable
         return await SettledAsync(messageId);
     }
 
+    /// <summary>Settles several messages in one <c>settle</c> request; returns each one's <c>ok</c> by message id.</summary>
+    public async Task<Dictionary<string, bool>> SettleAsync(IEnumerable<string> acks, IEnumerable<string> nacks)
+    {
+        var settle = new Settle();
+        settle.Acks.AddRange(acks.Select(id => new Ack { MessageId = id }));
+        settle.Nacks.AddRange(nacks.Select(id => new Nack { MessageId = id, Error = "failed" }));
+        await SendAsync(new ConsumeRequest { Settle = settle });
+        var outcomes = new Dictionary<string, bool>();
+        while (outcomes.Count < settle.Acks.Count + settle.Nacks.Count)
+        {
+            Assert.True(await _settled.Reader.WaitToReadAsync().AsTask().WaitAsync(Timeouts.Await), "the stream ended before settled");
+            var settled = await _settled.Reader.ReadAsync();
+            outcomes.Add(settled.MessageId, settled.Ok);
+        }
+
+        return outcomes;
+    }
+
     /// <summary>Rejects and returns the settlement's <c>ok</c>.</summary>
     public async Task<bool> NackAsync(string messageId, long delayMs = 0, string error = "")
     {
@@ -139,6 +161,11 @@ public sealed class QueueMember : IAsyncDisposable
             while (await _call.ResponseStream.MoveNext(CancellationToken.None))
             {
                 var response = _call.ResponseStream.Current;
+                if (response.EventCase != ConsumeResponse.EventOneofCase.Joined)
+                {
+                    Events.AddOrUpdate(response.EventCase, 1, (_, count) => count + 1);
+                }
+
                 switch (response.EventCase)
                 {
                     case ConsumeResponse.EventOneofCase.Joined:
@@ -149,6 +176,18 @@ public sealed class QueueMember : IAsyncDisposable
                         break;
                     case ConsumeResponse.EventOneofCase.Settled:
                         _settled.Writer.TryWrite(response.Settled);
+                        break;
+                    case ConsumeResponse.EventOneofCase.Batch:
+                        foreach (var message in response.Batch.Messages)
+                        {
+                            _messages.Writer.TryWrite(message);
+                        }
+
+                        foreach (var settled in response.Batch.Settled)
+                        {
+                            _settled.Writer.TryWrite(settled);
+                        }
+
                         break;
                 }
             }
