@@ -56,8 +56,8 @@ public sealed class PrismClientOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Queue publish calls under way at once per <see cref="PrismQueueClient"/>; publishes made while all are
-    /// busy wait and go together in the next one (a <c>PublishBatch</c>). 1 batches the most, more lowers the wait.
+    /// Queue publishes or batches under way at once per <see cref="PrismQueueClient"/>; publishes made while all are
+    /// busy wait and go together in the next one (a batch on its <c>PublishStream</c>). 1 batches the most, more lowers the wait.
     /// </summary>
     public int PublishCallsInFlight { get; set; } = 4;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Prism.Client;
 using Prism.ControlStore;
+using Prism.Proxy.Sessions;
 using Prism.Proxy.Tests.Support;
 using Prism.Testing;
 
@@ -84,7 +85,7 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
-    public async Task ConcurrentQueuePublishes_ShareACall_EachKeepingItsOwnId_Trace_AndError()
+    public async Task ConcurrentQueuePublishes_ShareAStream_EachKeepingItsOwnId_Trace_AndError()
     {
         using var callers = new ActivitySource("Prism.Proxy.Tests.Publishers");
         using var listener = new ActivityListener
@@ -116,7 +117,8 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
         var refused = await Assert.ThrowsAsync<RpcException>(() => waiting[38]);
         Assert.Equal((StatusCode.InvalidArgument, "queue must not be empty"), (refused.StatusCode, refused.Status.Detail));
         Assert.Equal(39, ids.Distinct().Count());
-        Assert.Equal(["Publish", "PublishBatch", "PublishBatch", "PublishBatch", "PublishBatch"], firstCall.Methods);
+        // Four batches of ten at most, all on one stream.
+        Assert.Equal(["Publish", "PublishStream"], firstCall.Methods);
 
         await using var member = await queue.ConsumeAsync("jobs", "workers", new QueueConsumerOptions { MaxInFlight = 64 });
         var received = new Dictionary<string, (int Publisher, string TraceParent)>();
@@ -149,7 +151,8 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
         var ids = await Task.WhenAll(waiting.Prepend(alone));
 
         Assert.Equal(21, ids.Distinct().Count());
-        Assert.Equal(["Publish", "PublishBatch", .. Enumerable.Repeat("Publish", 20)], firstCall.Methods);
+        // The stream ends with INVALID_ARGUMENT; the batch sent again as a call is refused the same way, then goes one by one.
+        Assert.Equal(["Publish", "PublishStream", "PublishBatch", .. Enumerable.Repeat("Publish", 20)], firstCall.Methods);
     }
 
     [Fact]
@@ -173,7 +176,26 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
 
         var (first, third, second) = await blocking.WaitAsync(Timeouts.Await);
         Assert.Equal(4, new[] { await alone, first, second, third }.Distinct().Count());
-        Assert.Equal(["Publish", "PublishBatch", "PublishBatch"], firstCall.Methods);
+        Assert.Equal(["Publish", "PublishStream"], firstCall.Methods);
+    }
+
+    [Fact]
+    public async Task APublishStream_IsClosedOnceIdle_SoTheSessionHoldsNoStream()
+    {
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        var firstCall = new GatedHandler();
+        using var connection = PublishingConnection(ns, firstCall, batchSize: 10);
+        var queue = new PrismQueueClient(connection);
+        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
+        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        var batched = queue.PublishAsync("jobs", "1"u8.ToArray());
+        firstCall.Release.SetResult();
+        await Task.WhenAll(alone, batched).WaitAsync(Timeouts.Await);
+
+        var session = Server.App.Services.GetRequiredService<SessionRegistry>().Sessions.Single(s => s.Namespace == ns);
+        Assert.Equal(1, session.OpenStreams);
+        await Timeouts.WaitUntilAsync(() => Task.FromResult(session.OpenStreams == 0), "the idle publish stream is closed");
+        Assert.Equal(["Publish", "PublishStream"], firstCall.Methods);
     }
 
     [Fact]

@@ -261,6 +261,79 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
         Assert.Null(await member.TryNextAsync(TimeSpan.FromMilliseconds(300)));
     }
 
+    [Theory]
+    [InlineData("memstore")]
+    [InlineData("redis-q")]
+    public async Task PublishStream_AnswersEachBatchInOrder_RefusingABadEntryAlone_AndEndsNormallyWhenTheClientDoes(string backend)
+    {
+        var (_, options) = await NamespaceAsync(backend);
+        using var call = _server.Queue.PublishStream(options);
+        var batches = Enumerable.Range(0, 3).Select(b =>
+        {
+            var batch = new QueuePublishBatchRequest();
+            batch.Messages.Add(QueueMember.Message("streamed", $"b{b}-0", idempotencyKey: $"k-{b}"));
+            batch.Messages.Add(b == 1 ? QueueMember.Message("", "no queue") : QueueMember.Message("streamed", $"b{b}-1"));
+            return batch;
+        }).ToList();
+        // The next batches go before the first is answered.
+        foreach (var batch in batches)
+        {
+            await call.RequestStream.WriteAsync(batch).WaitAsync(Timeouts.Await);
+        }
+
+        await call.RequestStream.CompleteAsync().WaitAsync(Timeouts.Await);
+        var answers = await call.ResponseStream.ReadAllAsync().ToListAsync().AsTask().WaitAsync(Timeouts.Await);
+
+        Assert.Equal([2, 2, 2], answers.Select(a => a.Results.Count));
+        Assert.Equal(("messages[1].queue must not be empty", ""), (answers[1].Results[1].Error, answers[1].Results[1].MessageId));
+        var stored = answers.SelectMany(a => a.Results).Where(r => r.Error.Length == 0).Select(r => r.MessageId).ToList();
+        Assert.Equal(5, stored.Distinct().Count());
+        await using var member = await JoinAsync(options, "streamed", "g");
+        var messages = await member.NextAsync(5);
+        Assert.Equal(stored.Order(StringComparer.Ordinal), messages.Select(m => m.MessageId).Order(StringComparer.Ordinal));
+        // In order: the answer to batch b carries batch b's messages.
+        Assert.Equal(["b0-0", "b0-1", "b1-0", "b2-0", "b2-1"],
+            stored.Select(id => messages.Single(m => m.MessageId == id).Payload.ToStringUtf8()));
+        Assert.Null(await member.TryNextAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task PublishStream_ABatchOverTheLimit_EndsTheStreamWithInvalidArgument_AfterAnsweringTheOnesBefore()
+    {
+        var (_, options) = await NamespaceAsync("memstore");
+        using var call = _server.Queue.PublishStream(options);
+        var first = new QueuePublishBatchRequest();
+        first.Messages.Add(QueueMember.Message("many", "fine"));
+        var tooMany = new QueuePublishBatchRequest();
+        tooMany.Messages.Add(Enumerable.Range(0, 1001).Select(i => QueueMember.Message("many", $"{i}")));
+        await call.RequestStream.WriteAsync(first).WaitAsync(Timeouts.Await);
+        await call.RequestStream.WriteAsync(tooMany).WaitAsync(Timeouts.Await);
+
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeouts.Await));
+        Assert.Single(call.ResponseStream.Current.Results);
+        var error = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.StartsWith("batch has 1001 items; the limit is 1000", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublishStream_CountsInTheSession_AndEndsWithTheSession()
+    {
+        var (ns, options) = await NamespaceAsync("memstore", "streamed-publisher@example.com");
+        using var call = _server.Queue.PublishStream(options);
+        var batch = new QueuePublishBatchRequest();
+        batch.Messages.Add(QueueMember.Message("q", "x"));
+        await call.RequestStream.WriteAsync(batch).WaitAsync(Timeouts.Await);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeouts.Await));
+        var session = _server.App.Services.GetRequiredService<SessionRegistry>().Sessions.Single(s => s.Namespace == ns);
+        Assert.Equal(1, session.OpenStreams);
+
+        session.Terminate("ops@example.com", "suspicious traffic");
+
+        var ended = await Rpc.FailsAsync(StatusCode.PermissionDenied, () => call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal($"session {session.Id} terminated by ops@example.com: suspicious traffic", ended.Status.Detail);
+        await Timeouts.WaitUntilAsync(() => Task.FromResult(session.OpenStreams == 0), "the stream is released");
+    }
+
     [Fact]
     public async Task AnEntrysOwnTraceContext_IsTheMessagesTrace_AndAMalformedOneIsRefusedNamingIt()
     {
@@ -540,6 +613,8 @@ public sealed class QueueTests(RedisFixture redis, NatsFixture nats, PostgresFix
         var ns = await CreateNamespaceAsync("memstore");
         await Rpc.FailsAsync(StatusCode.Unauthenticated, _server.Queue.PublishAsync(QueueMember.Message("q", "x"), ProxyServer.Call(null, ns)));
         await Rpc.FailsAsync(StatusCode.Unauthenticated, _server.Queue.PublishBatchAsync(new QueuePublishBatchRequest(), ProxyServer.Call(null, ns)));
+        using var stream = _server.Queue.PublishStream(ProxyServer.Call(null, ns));
+        await Rpc.FailsAsync(StatusCode.Unauthenticated, () => stream.ResponseStream.MoveNext(CancellationToken.None));
         await Rpc.FailsAsync(StatusCode.Unauthenticated,
             () => QueueMember.JoinAsync(_server.Queue, ProxyServer.Call(null, ns), new Join { Queue = "q", Group = "g" }));
     }

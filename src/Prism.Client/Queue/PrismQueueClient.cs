@@ -22,10 +22,27 @@ public sealed class PrismQueueClient
         _connection = connection;
         _namespace = @namespace;
         _client = new(connection.Channel);
+        var stream = new PublishStream(async () =>
+        {
+            var (options, span) = await connection.StreamAsync(Service, "PublishStream", @namespace, CancellationToken.None);
+            return (_client.PublishStream(options), span);
+        });
         _publishes = new PublishCoalescer(connection.Options.PublishCallsInFlight, connection.Options.PublishBatchSize,
             async (request, cancellation) =>
                 (await connection.UnaryAsync(Service, "Publish", @namespace, o => _client.PublishAsync(request, o), cancellation)).MessageId,
-            batch => connection.UnaryAsync(Service, "PublishBatch", @namespace, o => _client.PublishBatchAsync(batch, o), CancellationToken.None),
+            async batch =>
+            {
+                try
+                {
+                    return await stream.SendAsync(batch);
+                }
+                catch (Exception)
+                {
+                    // The stream failed (or could not open): the batch goes again as a call, with the call's retries and token
+                    // renewal deciding its outcome; the same idempotency keys keep what the stream stored from being stored twice.
+                    return await connection.UnaryAsync(Service, "PublishBatch", @namespace, o => _client.PublishBatchAsync(batch, o), CancellationToken.None);
+                }
+            },
             () => PrismClientTelemetry.Start(Service, "Publish", connection.Endpoint, @namespace ?? connection.Namespace));
     }
 

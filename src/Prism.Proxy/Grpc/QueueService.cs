@@ -15,6 +15,19 @@ internal sealed class QueueService(QueueOperations operations) : QueueBasicInter
     public override async Task<QueuePublishBatchResponse> PublishBatch(QueuePublishBatchRequest request, ServerCallContext context)
     {
         var results = await operations.PublishBatchAsync(context.Caller(), request.Messages.Select(ToPublish).ToList(), context.CancellationToken);
+        return ToResponse(results);
+    }
+
+    /// <inheritdoc />
+    public override Task PublishStream(IAsyncStreamReader<QueuePublishBatchRequest> requestStream, IServerStreamWriter<QueuePublishBatchResponse> responseStream,
+        ServerCallContext context) =>
+        operations.PublishStreamAsync(context.Caller(),
+            async cancellation => await requestStream.MoveNext(cancellation) ? [.. requestStream.Current.Messages.Select(ToPublish)] : null,
+            (results, cancellation) => responseStream.WriteAsync(ToResponse(results), cancellation),
+            context.CancellationToken);
+
+    private static QueuePublishBatchResponse ToResponse(IReadOnlyList<PublishOutcome> results)
+    {
         var response = new QueuePublishBatchResponse();
         response.Results.AddRange(results.Select(r => r.Error is null
             ? new QueuePublishResult { MessageId = r.MessageId }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using Prism.Backends;
 using Prism.Backends.Queue;
 using Prism.ControlStore;
@@ -189,6 +190,68 @@ internal sealed class QueueOperations(DataPlaneRouter router, RequestLimits limi
         {
             stream.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Publishes the batches a stream carries, each as <see cref="PublishBatchAsync"/> (routed again, so a
+    /// refusal applies from the next batch), up to <see cref="PipelinedBatches"/> at once, answered in the
+    /// order received. The stream counts in the session and ends with it. A batch failing as a whole ends the
+    /// stream with its error.
+    /// </summary>
+    public async Task PublishStreamAsync(DataPlaneCaller caller, Func<CancellationToken, Task<IReadOnlyList<QueuePublish>?>> receive,
+        Func<IReadOnlyList<PublishOutcome>, CancellationToken, Task> send, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(receive);
+        ArgumentNullException.ThrowIfNull(send);
+        var (route, _) = await OpenAsync(caller, cancellation);
+        var stream = route.Session.OpenStream();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stream.Ending);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+        var answers = Channel.CreateBounded<Task<IReadOnlyList<PublishOutcome>>>(PipelinedBatches);
+        var reading = ReadBatchesAsync(caller, receive, answers.Writer, stopReading.Token);
+        try
+        {
+            await foreach (var answer in answers.Reader.ReadAllAsync(linked.Token))
+            {
+                await send(await answer, linked.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stream.EndReason is { } reason && !cancellation.IsCancellationRequested)
+        {
+            throw reason;
+        }
+        finally
+        {
+            await stopReading.CancelAsync();
+            await reading;
+            stream.Dispose();
+        }
+    }
+
+    /// <summary>Batches of one publish stream being stored at once, at most; further requests wait to be read.</summary>
+    internal const int PipelinedBatches = 8;
+
+    private async Task ReadBatchesAsync(DataPlaneCaller caller, Func<CancellationToken, Task<IReadOnlyList<QueuePublish>?>> receive,
+        ChannelWriter<Task<IReadOnlyList<PublishOutcome>>> answers, CancellationToken cancellation)
+    {
+        Exception? failure = null;
+        try
+        {
+            while (await receive(cancellation) is { } batch)
+            {
+                await answers.WriteAsync(PublishBatchAsync(caller, batch, cancellation), cancellation);
+            }
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            failure = e;
+        }
+        catch (OperationCanceledException)
+        {
+            // The answers ended first: their outcome is the stream's.
+        }
+
+        answers.TryComplete(failure);
     }
 
     /// <summary>
