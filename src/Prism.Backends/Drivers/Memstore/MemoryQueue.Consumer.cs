@@ -15,21 +15,36 @@ public sealed partial class MemoryQueue
             var fetched = new List<(QueueMessage, long)>();
             lock (log.Gate)
             {
-                foreach (var (sequence, pending) in group.Pending.Where(p => p.Value.VisibleAt <= now).ToList())
+                // Deliveries due again (timed out or nacked); none before NextVisible, so most fetches skip the scan.
+                if (group.NextVisible <= now)
                 {
-                    if (fetched.Count == max)
+                    var next = DateTimeOffset.MaxValue;
+                    foreach (var (sequence, pending) in group.Pending.ToList())
                     {
-                        break;
+                        if (pending.VisibleAt > now)
+                        {
+                            next = pending.VisibleAt < next ? pending.VisibleAt : next;
+                            continue;
+                        }
+
+                        if (fetched.Count == max)
+                        {
+                            next = now;
+                            break;
+                        }
+
+                        if (pending.Attempts >= Options.MaxDeliveries)
+                        {
+                            group.Pending.Remove(sequence);
+                            log.AddDead(Group, pending.Message, pending.Attempts, DeadLetter.VisibilityTimeoutError, now.ToUnixTimeMilliseconds());
+                            continue;
+                        }
+
+                        fetched.Add((Deliver(pending, now), sequence));
+                        next = pending.VisibleAt < next ? pending.VisibleAt : next;
                     }
 
-                    if (pending.Attempts >= Options.MaxDeliveries)
-                    {
-                        group.Pending.Remove(sequence);
-                        log.AddDead(Group, pending.Message, pending.Attempts, DeadLetter.VisibilityTimeoutError, now.ToUnixTimeMilliseconds());
-                        continue;
-                    }
-
-                    fetched.Add((Deliver(pending, now), sequence));
+                    group.NextVisible = next;
                 }
 
                 while (fetched.Count < max && group.Next < log.NextSequence)
@@ -63,7 +78,7 @@ public sealed partial class MemoryQueue
             {
                 if (Holds(delivery, message) is { } pending)
                 {
-                    pending.VisibleAt = Time.GetUtcNow() + delay;
+                    group.Hide(pending, Time.GetUtcNow() + delay);
                 }
             }
 
@@ -94,7 +109,7 @@ public sealed partial class MemoryQueue
         {
             pending.Attempts++;
             pending.Consumer = ConsumerId;
-            pending.VisibleAt = now + Options.VisibilityTimeout;
+            group.Hide(pending, now + Options.VisibilityTimeout);
             var m = pending.Message;
             return new QueueMessage(Queue, m.Id, m.Payload, m.Metadata, m.Context, m.EnqueuedAt, pending.Attempts);
         }

@@ -184,6 +184,7 @@ public sealed partial class MemoryQueue(TimeProvider time, BackendDriverOptions 
 
         public int Attempts { get; set; }
 
+        /// <summary>When it may be given out again; set through <see cref="Group.Hide"/>.</summary>
         public DateTimeOffset VisibleAt { get; set; }
     }
 
@@ -193,6 +194,19 @@ public sealed partial class MemoryQueue(TimeProvider time, BackendDriverOptions 
         public long Next { get; set; } = next;
 
         public SortedDictionary<long, Pending> Pending { get; } = [];
+
+        /// <summary>No delivery in <see cref="Pending"/> is visible before this time (it may be earlier than the earliest).</summary>
+        public DateTimeOffset NextVisible { get; set; } = DateTimeOffset.MaxValue;
+
+        /// <summary>Keeps <paramref name="pending"/> from members until <paramref name="until"/>.</summary>
+        public void Hide(Pending pending, DateTimeOffset until)
+        {
+            pending.VisibleAt = until;
+            if (until < NextVisible)
+            {
+                NextVisible = until;
+            }
+        }
     }
 
     private sealed class QueueLog(string name, MemoryBudget budget)
