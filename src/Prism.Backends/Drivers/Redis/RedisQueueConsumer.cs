@@ -7,8 +7,11 @@ using static Prism.Backends.Drivers.Redis.RedisQueueEntries;
 namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>
-/// A group member on Redis Streams. Each poll first claims entries of the group idle past the visibility
-/// timeout (XAUTOCLAIM, which counts a delivery), then reads new ones (XREADGROUP). A nack re-claims the
+/// A group member on Redis Streams. A poll first claims entries of the group idle past the visibility
+/// timeout (XAUTOCLAIM, which counts a delivery), then reads new ones (XREADGROUP). XAUTOCLAIM walks the
+/// group's pending entries (up to ten per entry asked for, from where the last one stopped), so a busy member
+/// runs it at most every poll interval (or tenth of the visibility timeout, if shorter) unless the last one
+/// found entries or this member nacked one. A nack re-claims the
 /// entry with its idle time set so that it becomes claimable again after the delay (XCLAIM IDLE); a delay
 /// longer than the visibility timeout is also written to the queue's delay hash, and an entry claimed
 /// before it is due is put back uncounted. A nack or dead-lettering re-claims only an entry still idle
@@ -21,6 +24,7 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
     private readonly RedisKey _stream = Messages(@namespace, queue);
     private readonly RedisKey _delays = Delays(@namespace, queue, group);
     private RedisValue _cursor = StreamPosition.Beginning;
+    private long _nextClaim;
 
     private long VisibilityMs => (long)Options.VisibilityTimeout.TotalMilliseconds;
 
@@ -28,7 +32,13 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
         driver.RunAsync<IReadOnlyList<(QueueMessage, Delivery)>>(async db =>
         {
             var fetched = new List<(QueueMessage, Delivery)>();
-            await ClaimDueAsync(db, max, fetched);
+            if (Time.GetTimestamp() >= Volatile.Read(ref _nextClaim))
+            {
+                var found = await ClaimDueAsync(db, max, fetched);
+                var interval = Math.Min(Options.VisibilityTimeout.Ticks / 10, driver.PollInterval.Ticks);
+                Volatile.Write(ref _nextClaim, found ? 0 : Time.GetTimestamp() + (interval * Time.TimestampFrequency / TimeSpan.TicksPerSecond));
+            }
+
             if (fetched.Count < max)
             {
                 var fresh = await db.StreamReadGroupAsync(_stream, Group, ConsumerId, StreamPosition.NewMessages, max - fetched.Count);
@@ -63,7 +73,10 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
             }
 
             var idle = Math.Max(0, VisibilityMs - (long)delay.TotalMilliseconds);
-            return await ReclaimAsync(db, delivery, idle);
+            var reclaimed = await ReclaimAsync(db, delivery, idle);
+            // Due at once or soon: the next poll looks for it.
+            Volatile.Write(ref _nextClaim, 0);
+            return reclaimed;
         }, cancellation);
 
     protected override Task DeadLetterCoreAsync(QueueMessage message, Delivery delivery, string error, CancellationToken cancellation) =>
@@ -79,15 +92,18 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
 
     protected override Exception Translate(Exception error) => error;
 
-    /// <summary>Claims entries idle past the visibility timeout, dead-letters the exhausted and puts back those whose nack delay is not over.</summary>
-    private async Task ClaimDueAsync(IDatabase db, int max, List<(QueueMessage, Delivery)> fetched)
+    /// <summary>
+    /// Claims entries idle past the visibility timeout, dead-letters the exhausted and puts back those whose nack
+    /// delay is not over. True when it found some.
+    /// </summary>
+    private async Task<bool> ClaimDueAsync(IDatabase db, int max, List<(QueueMessage, Delivery)> fetched)
     {
         var claim = await db.StreamAutoClaimAsync(_stream, Group, ConsumerId, VisibilityMs, _cursor, max);
         _cursor = claim.NextStartId;
         var claimed = claim.ClaimedEntries.Where(e => !e.IsNull).ToList();
         if (claimed.Count == 0)
         {
-            return;
+            return false;
         }
 
         var counts = await Task.WhenAll(claimed.Select(e => db.StreamPendingMessagesAsync(_stream, Group, 1, ConsumerId, e.Id, e.Id)));
@@ -111,6 +127,8 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
                 fetched.Add(Deliver(entry, attempt));
             }
         }
+
+        return true;
     }
 
     /// <summary>
