@@ -139,13 +139,8 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     [Fact]
     public async Task ABatchTheProxyRefusesWhole_IsSentOneByOne()
     {
-        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
-        var firstCall = new GatedHandler();
-        using var connection = PublishingConnection(ns, firstCall, batchSize: 128);
-        var queue = new PrismQueueClient(connection);
-
-        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
-        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        using var held = await HoldTheFirstPublishAsync(batchSize: 128);
+        var (queue, firstCall, alone) = (held.Queue, held.FirstCall, held.Alone);
         var waiting = Enumerable.Range(1, 20).Select(i => queue.PublishAsync("jobs", Encoding.UTF8.GetBytes($"{i}"))).ToList();
         firstCall.Release.SetResult();
         var ids = await Task.WhenAll(waiting.Prepend(alone));
@@ -158,13 +153,8 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     [Fact]
     public async Task ACallerWhoseContinuationBlocks_OnAnotherPublish_OrOnTheNextCallerOfItsBatch_StallsNothing()
     {
-        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
-        var firstCall = new GatedHandler();
-        using var connection = PublishingConnection(ns, firstCall, batchSize: 10);
-        var queue = new PrismQueueClient(connection);
-
-        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
-        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        using var held = await HoldTheFirstPublishAsync(batchSize: 10);
+        var (queue, firstCall, alone) = (held.Queue, held.FirstCall, held.Alone);
         // The two go in one batch, whose callers are answered in turn on one thread. The first one's continuation blocks that
         // thread until a publish that needs the only call slot is stored, and until the second one has its answer.
         Task<string>? batchMate = null;
@@ -182,12 +172,8 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     [Fact]
     public async Task APublishStream_IsClosedOnceIdle_SoTheSessionHoldsNoStream()
     {
-        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
-        var firstCall = new GatedHandler();
-        using var connection = PublishingConnection(ns, firstCall, batchSize: 10);
-        var queue = new PrismQueueClient(connection);
-        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
-        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        using var held = await HoldTheFirstPublishAsync(batchSize: 10);
+        var (ns, queue, firstCall, alone) = (held.Namespace, held.Queue, held.FirstCall, held.Alone);
         var batched = queue.PublishAsync("jobs", "1"u8.ToArray());
         firstCall.Release.SetResult();
         await Task.WhenAll(alone, batched).WaitAsync(Timeouts.Await);
@@ -341,6 +327,24 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     }
 
     private PrismConnection Connect(string ns, CountingHandler? handler = null) => Connect(Server, ns, handler);
+
+    /// <summary>A queue client of a new namespace whose first publish (<c>Alone</c>) is under way and held until <c>FirstCall</c> is released.</summary>
+    private async Task<HeldPublish> HoldTheFirstPublishAsync(int batchSize)
+    {
+        var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
+        var firstCall = new GatedHandler();
+        var connection = PublishingConnection(ns, firstCall, batchSize);
+        var queue = new PrismQueueClient(connection);
+        var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
+        await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
+        return new HeldPublish(ns, connection, queue, firstCall, alone);
+    }
+
+    private sealed record HeldPublish(string Namespace, PrismConnection Connection, PrismQueueClient Queue, GatedHandler FirstCall, Task<string> Alone)
+        : IDisposable
+    {
+        public void Dispose() => Connection.Dispose();
+    }
 
     /// <summary>One publish call at a time, so publishes made while it is held wait and go together.</summary>
     private PrismConnection PublishingConnection(string ns, GatedHandler handler, int batchSize) => new(new PrismClientOptions
