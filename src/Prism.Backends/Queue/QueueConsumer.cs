@@ -39,6 +39,9 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
     /// </summary>
     private static readonly TimeSpan FirstIdlePause = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How long a member waits after a fetch that emptied what was there before it fetches again.</summary>
+    private static readonly TimeSpan GatherPause = TimeSpan.FromMilliseconds(1);
+
     protected QueueConsumer(string queue, string group, string consumerId, ConsumeOptions options, TimeProvider time, TimeSpan pollInterval,
         TimeSpan outageWindow, Action<IQueueConsumer> onClosed)
     {
@@ -267,6 +270,11 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
                 else
                 {
                     idle = FirstIdle;
+                    if (fetched.Count < free)
+                    {
+                        // The backend had fewer than asked for: let the next ones gather, so that a fetch carries several.
+                        await Task.Delay(GatherPause, Time, stop);
+                    }
                 }
             }
         }
