@@ -27,7 +27,7 @@ internal sealed class PostgresControlDatabase : ControlDatabase
         _options = new DbContextOptionsBuilder<PostgresStoreContext>().UseNpgsql(_dataSource).Options;
     }
 
-    public override string Provider => "postgres";
+    public override string Provider => Backends.Drivers.Postgres.PostgresBackendType.TypeName;
 
     public override string Location { get; }
 

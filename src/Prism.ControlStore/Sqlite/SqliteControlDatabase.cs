@@ -36,7 +36,7 @@ internal sealed class SqliteControlDatabase : ControlDatabase
             .Options;
     }
 
-    public override string Provider => "sqlite";
+    public override string Provider => Backends.Drivers.Sqlite.SqliteBackendType.TypeName;
 
     public override string Location { get; }
 

@@ -18,8 +18,11 @@ public sealed class PostgresBackendType() : UrlBackendType(UrlSetting,
         Secret = true,
     };
 
+    /// <summary>The engine's name, as a backend type and as the control store's provider.</summary>
+    public const string TypeName = "postgres";
+
     /// <inheritdoc />
-    public override string Name => "postgres";
+    public override string Name => TypeName;
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } = new HashSet<string>

@@ -14,8 +14,11 @@ public sealed class SqliteBackendType : BackendType
     public static readonly Setting PathSetting = new("PRISM_SQLITE_PATH", "backends:sqlite:path", null,
         "File of the 'sqlite' key-value instance. Default: PRISM_HOME/data/keyvalue.db.");
 
+    /// <summary>The engine's name, as a backend type and as the control store's provider.</summary>
+    public const string TypeName = "sqlite";
+
     /// <inheritdoc />
-    public override string Name => "sqlite";
+    public override string Name => TypeName;
 
     /// <inheritdoc />
     public override IReadOnlySet<string> Capabilities { get; } =
