@@ -24,19 +24,22 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
     private readonly RedisKey _stream = Messages(@namespace, queue);
     private readonly RedisKey _delays = Delays(@namespace, queue, group);
     private RedisValue _cursor = StreamPosition.Beginning;
-    private long _nextClaim;
+    // When the last XAUTOCLAIM found nothing; 0: claim at the next fetch.
+    private long _claimedNothingAt;
 
     private long VisibilityMs => (long)Options.VisibilityTimeout.TotalMilliseconds;
+
+    private TimeSpan ClaimInterval => Options.VisibilityTimeout / 10 < driver.PollInterval ? Options.VisibilityTimeout / 10 : driver.PollInterval;
 
     protected override Task<IReadOnlyList<(QueueMessage Message, Delivery Delivery)>> FetchAsync(int max, CancellationToken cancellation) =>
         driver.RunAsync<IReadOnlyList<(QueueMessage, Delivery)>>(async db =>
         {
             var fetched = new List<(QueueMessage, Delivery)>();
-            if (Time.GetTimestamp() >= Volatile.Read(ref _nextClaim))
+            var claimedNothingAt = Volatile.Read(ref _claimedNothingAt);
+            if (claimedNothingAt == 0 || Time.GetElapsedTime(claimedNothingAt) >= ClaimInterval)
             {
                 var found = await ClaimDueAsync(db, max, fetched);
-                var interval = Math.Min(Options.VisibilityTimeout.Ticks / 10, driver.PollInterval.Ticks);
-                Volatile.Write(ref _nextClaim, found ? 0 : Time.GetTimestamp() + (interval * Time.TimestampFrequency / TimeSpan.TicksPerSecond));
+                Volatile.Write(ref _claimedNothingAt, found ? 0 : Time.GetTimestamp());
             }
 
             if (fetched.Count < max)
@@ -75,7 +78,7 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
             var idle = Math.Max(0, VisibilityMs - (long)delay.TotalMilliseconds);
             var reclaimed = await ReclaimAsync(db, delivery, idle);
             // Due at once or soon: the next poll looks for it.
-            Volatile.Write(ref _nextClaim, 0);
+            Volatile.Write(ref _claimedNothingAt, 0);
             return reclaimed;
         }, cancellation);
 
