@@ -226,5 +226,11 @@ public sealed class NatsQueueResilienceTests
         using var kill = Process.Start("kill", ["-" + signal, server.ProcessId!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
+        if (signal == "STOP")
+        {
+            // The signal is delivered asynchronously: until the server is seen stopped (state T), it may still answer.
+            var stat = $"/proc/{server.ProcessId}/stat";
+            Assert.True(SpinWait.SpinUntil(() => File.ReadAllText(stat).Split(") ")[1].StartsWith('T'), Timeouts.Await), "nats-server did not stop");
+        }
     }
 }
