@@ -56,8 +56,9 @@ public sealed class PrismClientOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Queue publishes or batches under way at once per <see cref="PrismQueueClient"/>; publishes made while all are
-    /// busy wait and go together in the next one (a batch on its <c>PublishStream</c>). 1 batches the most, more lowers the wait.
+    /// Most queue publishes or batches under way at once per <see cref="PrismQueueClient"/>. Publishes made while one is
+    /// under way wait and go together in the next (a batch on its <c>PublishStream</c>); a further call starts only for a
+    /// full batch (<see cref="PublishBatchSize"/>), so more than 1 serves callers that publish faster than one call carries.
     /// </summary>
     public int PublishCallsInFlight { get; set; } = 4;
 

@@ -137,6 +137,24 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     }
 
     [Fact]
+    public async Task WithCallsToSpare_AFullBatchGoesOnAnotherCall_AndAPartialOneWaitsForTheCallUnderWay()
+    {
+        using var held = await HoldTheFirstPublishAsync(batchSize: 10, callsInFlight: 4);
+        var (queue, firstCall, alone) = (held.Queue, held.FirstCall, held.Alone);
+        var full = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => queue.PublishAsync("jobs", Encoding.UTF8.GetBytes($"{i}"))))
+            .WaitAsync(Timeouts.Await);
+        Assert.False(alone.IsCompleted);
+
+        var partial = Enumerable.Range(11, 3).Select(i => queue.PublishAsync("jobs", Encoding.UTF8.GetBytes($"{i}"))).ToList();
+        firstCall.Release.SetResult();
+        var rest = await Task.WhenAll(partial.Prepend(alone)).WaitAsync(Timeouts.Await);
+
+        Assert.Equal(14, full.Concat(rest).Distinct().Count());
+        // Three calls were free for the partial batch, yet it went on the stream after the held call: no publish of its own.
+        Assert.Equal(["Publish", "PublishStream"], firstCall.Methods);
+    }
+
+    [Fact]
     public async Task ABatchTheProxyRefusesWhole_IsSentOneByOne()
     {
         using var held = await HoldTheFirstPublishAsync(batchSize: 128);
@@ -329,11 +347,11 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
     private PrismConnection Connect(string ns, CountingHandler? handler = null) => Connect(Server, ns, handler);
 
     /// <summary>A queue client of a new namespace whose first publish (<c>Alone</c>) is under way and held until <c>FirstCall</c> is released.</summary>
-    private async Task<HeldPublish> HoldTheFirstPublishAsync(int batchSize)
+    private async Task<HeldPublish> HoldTheFirstPublishAsync(int batchSize, int callsInFlight = 1)
     {
         var ns = await Server.CreateNamespaceAsync(patterns: ["queue"]);
         var firstCall = new GatedHandler();
-        var connection = PublishingConnection(ns, firstCall, batchSize);
+        var connection = PublishingConnection(ns, firstCall, batchSize, callsInFlight);
         var queue = new PrismQueueClient(connection);
         var alone = queue.PublishAsync("jobs", "0"u8.ToArray());
         await firstCall.Entered.Task.WaitAsync(Timeouts.Await);
@@ -346,13 +364,13 @@ public class ClientLibraryTests(ProxyServerFixture fixture) : IClassFixture<Prox
         public void Dispose() => Connection.Dispose();
     }
 
-    /// <summary>One publish call at a time, so publishes made while it is held wait and go together.</summary>
-    private PrismConnection PublishingConnection(string ns, GatedHandler handler, int batchSize) => new(new PrismClientOptions
+    /// <summary>By default one publish call at a time, so publishes made while it is held wait and go together.</summary>
+    private PrismConnection PublishingConnection(string ns, GatedHandler handler, int batchSize, int callsInFlight = 1) => new(new PrismClientOptions
     {
         Endpoint = Server.App.BaseAddress,
         Namespace = ns,
         Token = Server.TokenFor(),
-        PublishCallsInFlight = 1,
+        PublishCallsInFlight = callsInFlight,
         PublishBatchSize = batchSize,
         CreateHttpHandler = () => handler,
     });

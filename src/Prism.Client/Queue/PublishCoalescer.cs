@@ -5,12 +5,13 @@ using Prism.Interfaces.Queue;
 namespace Prism.Client;
 
 /// <summary>
-/// Sends the publishes of concurrent callers together, as engine clients pipeline their commands: at most
-/// <see cref="PrismClientOptions.PublishCallsInFlight"/> publish calls are under way; a publish made while
-/// they all are waits for the next free one, which carries every waiting publish (up to
-/// <see cref="PrismClientOptions.PublishBatchSize"/> entries) as one <c>PublishBatch</c>. A publish that finds
-/// a call free goes at once as a plain <c>Publish</c>, so a lone caller pays no wait. A batched publish
-/// keeps its own span, whose context travels in its entry's <c>traceparent</c>.
+/// Sends the publishes of concurrent callers together, as engine clients pipeline their commands. A publish
+/// made while no call is under way goes at once as a plain <c>Publish</c>, so a lone caller pays no wait; one
+/// made while a call is under way waits, and the next call to finish carries every waiting publish (up to
+/// <see cref="PrismClientOptions.PublishBatchSize"/> entries) as one batch. Further calls, up to
+/// <see cref="PrismClientOptions.PublishCallsInFlight"/>, start only for a full batch: a partial one waits
+/// for the call under way, as one call carrying more messages costs both ends less CPU than several carrying
+/// fewer. A batched publish keeps its own span, whose context travels in its entry's <c>traceparent</c>.
 /// </summary>
 internal sealed class PublishCoalescer(
     int callsInFlight,
@@ -33,9 +34,10 @@ internal sealed class PublishCoalescer(
     public async Task<string> PublishAsync(QueuePublishRequest request, CancellationToken cancellation)
     {
         Waiting? waiting = null;
+        var fullBatch = false;
         lock (_gate)
         {
-            if (_calls < callsInFlight)
+            if (_calls == 0)
             {
                 _calls++;
             }
@@ -50,7 +52,17 @@ internal sealed class PublishCoalescer(
 
                 waiting = new Waiting(request, own);
                 _waiting.Enqueue(waiting);
+                if (_calls < callsInFlight && _waiting.Count >= _batchSize)
+                {
+                    _calls++;
+                    fullBatch = true;
+                }
             }
+        }
+
+        if (fullBatch)
+        {
+            SendBatches(Take());
         }
 
         if (waiting is null)
@@ -81,9 +93,11 @@ internal sealed class PublishCoalescer(
     }
 
     /// <summary>A call finished: its slot carries what waits, else is freed.</summary>
-    private void SendWaiting()
+    private void SendWaiting() => SendBatches(Take());
+
+    /// <summary>Sends <paramref name="batch"/>, then what waits, on the slot it holds (freed when nothing does).</summary>
+    private void SendBatches(List<Waiting>? batch)
     {
-        var batch = Take();
         if (batch is null)
         {
             return;
@@ -151,11 +165,20 @@ internal sealed class PublishCoalescer(
     private static string OwnField(string error) =>
         error.StartsWith("messages[", StringComparison.Ordinal) && error.IndexOf("].", StringComparison.Ordinal) is > 0 and var end ? error[(end + 2)..] : error;
 
-    /// <summary>The next batch of waiting publishes (callers that gave up left out), or null after freeing the call slot.</summary>
+    /// <summary>
+    /// The next batch of waiting publishes (callers that gave up left out), or null after freeing the call slot: when
+    /// nothing waits, or when what waits is less than a full batch and another call is under way to carry it.
+    /// </summary>
     private List<Waiting>? Take()
     {
         lock (_gate)
         {
+            if (_calls > 1 && _waiting.Count < _batchSize)
+            {
+                _calls--;
+                return null;
+            }
+
             List<Waiting>? batch = null;
             long bytes = 0;
             while (_waiting.TryPeek(out var next) && (batch is null || (batch.Count < _batchSize && bytes + next.Request.Payload.Length <= BatchBytes)))
