@@ -59,6 +59,12 @@ internal static class MessageTelemetry
 
     private static Activity? StartConsumerSpan(string name, DataPlaneRoute route, MessageContext context, string destination, string messageId)
     {
+        if (!ProxyTelemetry.ActivitySource.HasListeners())
+        {
+            // No span would be made: spare parsing the publisher's context for every message.
+            return null;
+        }
+
         var publisher = context.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, context.TraceState, out var parsed)
             ? parsed
             : default;

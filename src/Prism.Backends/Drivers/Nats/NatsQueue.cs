@@ -62,6 +62,8 @@ public sealed class NatsQueue : IQueue, IAsyncDisposable
 
     internal TimeProvider Time => _time;
 
+    internal NatsConnection Connection => _connection;
+
     internal TimeSpan PollInterval => _options.QueuePollInterval;
 
     internal TimeSpan OutageWindow => _options.QueueOutageWindow;
