@@ -158,6 +158,52 @@ public sealed class RedisQueueTests(RedisFixture redis) : QueueContract
     }
 
     [Fact]
+    public async Task AcksMadeTogether_ShareXackCommands_AndEachIsApplied()
+    {
+        await Queue.EnqueueBatchAsync(Ns, "acks", [.. Enumerable.Range(0, 32).Select(i => new QueueEntry(new[] { (byte)i }, null, null, null))], default);
+        await using var member = await JoinAsync("acks", "g", "m1");
+        var first = await member.NextAsync();
+        // One redelivered message too: its ack also forgets any nack delay, in the same transaction.
+        await member.NackAsync(first, TimeSpan.Zero);
+        var messages = await member.NextAsync(32);
+        Assert.Contains(messages, m => m.Attempt == 2);
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var before = await XackCallsAsync();
+
+        var acked = await Task.WhenAll(messages.Select(m => member.Consumer.AckAsync(m.MessageId, default))).WaitAsync(Timeouts.Await);
+
+        Assert.All(acked, Assert.True);
+        Assert.InRange(await XackCallsAsync() - before, 1, messages.Count - 1);
+        var pending = await direct.GetDatabase().StreamPendingAsync($"prism:{Ns.Length}:{Ns}:queue:{{4:acks}}:messages", "g");
+        Assert.Equal(0, pending.PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task AnEntryWrittenWithAFieldPerValue_AsBeforeMessagesWerePacked_IsDeliveredWithItsMetadataAndContext()
+    {
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        await direct.GetDatabase().StreamAddAsync($"prism:{Ns.Length}:{Ns}:queue:{{3:old}}:messages",
+        [
+            new("id", "msg-1"), new("payload", "stored before"u8.ToArray()), new("metadata", "{\"kind\":\"legacy\"}"), new("enqueued_at", 1765000000000),
+            new("publisher_subject", "user-42"), new("session_id", "ses-1"), new("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+        ]);
+        await using var member = await JoinAsync("old", "g", "m1");
+
+        var message = await member.NextAsync();
+
+        Assert.Equal(("msg-1", "stored before", "legacy", 1765000000000L), (message.MessageId, Text(message), message.Metadata["kind"], message.EnqueuedAt));
+        Assert.Equal(("user-42", "ses-1", null), (message.Context.PublisherSubject, message.Context.SessionId, message.Context.PublisherClientId));
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c-", message.Context.TraceParent, StringComparison.Ordinal);
+    }
+
+    private async Task<long> XackCallsAsync()
+    {
+        var stats = await RespClient.SendAsync(redis.Server.Port, "INFO", "commandstats");
+        var line = stats.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_xack:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task NackDelay_LongerThanTheVisibilityTimeout_IsKept()
     {
         var options = NoTimeouts with { VisibilityTimeout = TimeSpan.FromMilliseconds(300) };

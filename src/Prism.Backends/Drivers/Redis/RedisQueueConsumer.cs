@@ -15,7 +15,8 @@ namespace Prism.Backends.Drivers.Redis;
 /// entry with its idle time set so that it becomes claimable again after the delay (XCLAIM IDLE); a delay
 /// longer than the visibility timeout is also written to the queue's delay hash, and an entry claimed
 /// before it is due is put back uncounted. A nack or dead-lettering re-claims only an entry still idle
-/// since this member received it, so it does nothing once another member has it.
+/// since this member received it, so it does nothing once another member has it. Acks made while an XACK
+/// is under way are sent together in the next one.
 /// </summary>
 internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, string queue, string group, string consumerId, ConsumeOptions options,
     Action<IQueueConsumer> onClosed)
@@ -26,6 +27,12 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
     private RedisValue _cursor = StreamPosition.Beginning;
     // When the last XAUTOCLAIM found nothing; 0: claim at the next fetch.
     private long _claimedNothingAt;
+
+    /// <summary>Acks made while one XACK is under way go together in the next.</summary>
+    private readonly CoalescedCommand<(RedisValue EntryId, bool MayBeDelayed)> _acks = new(
+        entries => AckAllAsync(driver, Messages(@namespace, queue), Delays(@namespace, queue, group), group, entries), MaxAcksPerCommand);
+
+    private const int MaxAcksPerCommand = 512;
 
     private long VisibilityMs => (long)Options.VisibilityTimeout.TotalMilliseconds;
 
@@ -51,21 +58,27 @@ internal sealed class RedisQueueConsumer(RedisQueue driver, string @namespace, s
             return fetched;
         }, cancellation);
 
+    // A first delivery was never rejected in this group, so it has no delay to forget.
     protected override Task AckCoreAsync(QueueMessage message, Delivery delivery, CancellationToken cancellation) =>
+        _acks.RunAsync((delivery.EntryId, message.Attempt > 1), cancellation);
+
+    private static Task<long> AckAllAsync(RedisQueue driver, RedisKey stream, RedisKey delays, string group,
+        IReadOnlyList<(RedisValue EntryId, bool MayBeDelayed)> entries) =>
         driver.RunAsync(async db =>
         {
-            if (message.Attempt == 1)
+            RedisValue[] ids = [.. entries.Select(e => e.EntryId)];
+            RedisValue[] delayed = [.. entries.Where(e => e.MayBeDelayed).Select(e => e.EntryId)];
+            if (delayed.Length == 0)
             {
-                // A first delivery was never rejected in this group, so it has no delay to forget: one command.
-                return await db.StreamAcknowledgeAsync(_stream, Group, delivery.EntryId);
+                return await db.StreamAcknowledgeAsync(stream, group, ids);
             }
 
             var ack = db.CreateTransaction();
-            var acked = ack.StreamAcknowledgeAsync(_stream, Group, delivery.EntryId);
-            _ = ack.HashDeleteAsync(_delays, delivery.EntryId);
+            var acked = ack.StreamAcknowledgeAsync(stream, group, ids);
+            _ = ack.HashDeleteAsync(delays, delayed);
             await ack.ExecuteAsync();
             return await acked;
-        }, cancellation);
+        }, CancellationToken.None);
 
     protected override Task RetryCoreAsync(QueueMessage message, Delivery delivery, TimeSpan delay, string error, CancellationToken cancellation) =>
         driver.RunAsync(async db =>

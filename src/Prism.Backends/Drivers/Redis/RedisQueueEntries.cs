@@ -12,11 +12,15 @@ namespace Prism.Backends.Drivers.Redis;
 /// Redis ACL on <c>~prism:{len}:{ns}:*</c> covers the namespace's queues too and the length keeps queues
 /// apart. The braces are a Redis Cluster hash tag: namespace names have none (DNS labels) and the tag starts
 /// with the length digits, so it is never empty and every key of one queue hashes to the same slot, as the
-/// transactions over stream, dead letters, delays and idempotency keys need. A message is one stream entry: its Prism id, payload, metadata as JSON, enqueue time and one
-/// field per context value that is set.
+/// transactions over stream, dead letters, delays and idempotency keys need. A message is one stream entry with one
+/// field, <see cref="Packed"/> (<see cref="RedisPackedEntry"/>); entries written before 2026-12-08 have a field per
+/// value (id, payload, metadata as JSON, enqueue time, one per context value set) and are read as they are.
 /// </summary>
 internal static class RedisQueueEntries
 {
+    /// <summary>The field of an entry's packed message.</summary>
+    public const string Packed = "m";
+
     public const string Id = "id";
     public const string Payload = "payload";
     public const string Metadata = "metadata";
@@ -44,29 +48,10 @@ internal static class RedisQueueEntries
     /// <summary>The message id an idempotency key was given, kept for the dedup window.</summary>
     public static RedisKey IdempotencyKey(string @namespace, string queue, string key) => Key(@namespace, queue, "key:" + key);
 
-    /// <summary>The fields of a new entry.</summary>
+    /// <summary>The fields of a new entry: its message, packed.</summary>
     public static NameValueEntry[] Write(string id, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, MessageContext? context,
-        long enqueuedAt)
-    {
-        var fields = new List<NameValueEntry>
-        {
-            new(Id, id),
-            new(Payload, payload),
-            new(Metadata, JsonSerializer.Serialize(metadata ?? new Dictionary<string, string>())),
-            new(EnqueuedAt, enqueuedAt),
-        };
-        var carried = context?.Normalised() ?? MessageContext.Empty;
-        string?[] values = [carried.PublisherSubject, carried.PublisherClientId, carried.SessionId, carried.Namespace, carried.TraceParent, carried.TraceState];
-        for (var i = 0; i < ContextFields.Length; i++)
-        {
-            if (values[i] is { } value)
-            {
-                fields.Add(new NameValueEntry(ContextFields[i], value));
-            }
-        }
-
-        return [.. fields];
-    }
+        long enqueuedAt) =>
+        [new(Packed, RedisPackedEntry.Pack(id, payload.Span, metadata, context?.Normalised() ?? MessageContext.Empty, enqueuedAt))];
 
     /// <summary>The entry's fields by name.</summary>
     public static Dictionary<string, RedisValue> Read(StreamEntry entry) =>
@@ -106,6 +91,12 @@ internal static class RedisQueueEntries
     private static (string Id, byte[] Payload, IReadOnlyDictionary<string, string> Metadata, MessageContext Context, long EnqueuedAt) Content(
         Dictionary<string, RedisValue> fields, string fallbackId)
     {
+        if (fields.TryGetValue(Packed, out var packed) && !packed.IsNull && RedisPackedEntry.TryUnpack((byte[])packed!, out var message))
+        {
+            return (message.Id ?? fallbackId, message.Payload, message.Metadata, message.Context.Normalised(), message.EnqueuedAt);
+        }
+
+        // Written before messages were packed, or not by Prism.
         Dictionary<string, string>? metadata = null;
         try
         {
