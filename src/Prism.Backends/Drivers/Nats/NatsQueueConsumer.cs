@@ -84,7 +84,7 @@ internal sealed class NatsQueueConsumer(NatsQueue driver, INatsJSConsumer consum
     /// <summary>
     /// An ack or termination sent as a request, answered once the server has applied it (JetStream's double ack).
     /// Not NATS.Net's <c>DoubleAck</c>: it reads the answer with a serializer that cannot, throwing and catching an
-    /// exception per ack, which cost a twentieth of the proxy's CPU with a busy consumer.
+    /// exception per ack (2.6 % of the CPU samples of the queue bench's proxied JetStream row).
     /// </summary>
     private Task ConfirmedAsync(INatsJSMsg<byte[]> delivery, ReadOnlySequence<byte> settle, CancellationToken cancellation) =>
         Bounded(driver.Connection.RequestAsync<ReadOnlySequence<byte>, byte[]>(

@@ -16,6 +16,8 @@ internal static class RedisPackedEntry
 {
     private const byte Version = 1;
 
+    private static readonly Dictionary<string, string> Empty = [];
+
     /// <summary>The packed form of a message.</summary>
     public static byte[] Pack(string id, ReadOnlySpan<byte> payload, IReadOnlyDictionary<string, string>? metadata, MessageContext context, long enqueuedAt)
     {
@@ -93,8 +95,6 @@ internal static class RedisPackedEntry
         message = (texts[0], rest.ToArray(), metadata, context, enqueuedAt);
         return true;
     }
-
-    private static readonly Dictionary<string, string> Empty = [];
 
     private static int TextSize(string? text)
     {
