@@ -6,7 +6,8 @@ namespace Prism.Backends.Drivers.Redis;
 
 /// <summary>
 /// A queue message as the one field of its stream entry: a version byte, the enqueue time (8 bytes, little
-/// endian), the message id and the six context values as length-prefixed UTF-8 (length 0: not set), the
+/// endian), the message id and the six context values as length-prefixed UTF-8 (length 0: not set, so an empty
+/// value reads back as unset, as <see cref="MessageContext.Normalised"/> makes it), the
 /// metadata as a count and length-prefixed key/value pairs, then the payload to the end. One field instead of one
 /// per value costs Redis, the idempotent-publish script and both ends of the connection much less per message
 /// (the script converts every argument, XADD and XREADGROUP handle every field). Lengths and counts are

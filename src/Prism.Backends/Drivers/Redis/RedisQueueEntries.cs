@@ -51,7 +51,7 @@ internal static class RedisQueueEntries
     /// <summary>The fields of a new entry: its message, packed.</summary>
     public static NameValueEntry[] Write(string id, ReadOnlyMemory<byte> payload, IReadOnlyDictionary<string, string>? metadata, MessageContext? context,
         long enqueuedAt) =>
-        [new(Packed, RedisPackedEntry.Pack(id, payload.Span, metadata, context?.Normalised() ?? MessageContext.Empty, enqueuedAt))];
+        [new(Packed, RedisPackedEntry.Pack(id, payload.Span, metadata, context ?? MessageContext.Empty, enqueuedAt))];
 
     /// <summary>The entry's fields by name.</summary>
     public static Dictionary<string, RedisValue> Read(StreamEntry entry) =>
@@ -93,7 +93,7 @@ internal static class RedisQueueEntries
     {
         if (fields.TryGetValue(Packed, out var packed) && !packed.IsNull && RedisPackedEntry.TryUnpack((byte[])packed!, out var message))
         {
-            return (message.Id ?? fallbackId, message.Payload, message.Metadata, message.Context.Normalised(), message.EnqueuedAt);
+            return (message.Id ?? fallbackId, message.Payload, message.Metadata, message.Context, message.EnqueuedAt);
         }
 
         // Written before messages were packed, or not by Prism.
