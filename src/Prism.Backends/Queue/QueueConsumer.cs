@@ -101,7 +101,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
         }
 
         await SettleCoreAsync(held, () => AckCoreAsync(held.Message, held.Delivery, cancellation));
-        return Settle(messageId);
+        return Settle(held);
     }
 
     /// <inheritdoc />
@@ -118,7 +118,7 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
             ? DeadLetterCoreAsync(held.Message, held.Delivery, reason, cancellation)
             : RetryCoreAsync(held.Message, held.Delivery, clamped, reason, cancellation));
 
-        return Settle(messageId);
+        return Settle(held);
     }
 
     /// <summary>Stops fetching; once it returns, the member takes no more messages (a fetch under way is let finish).</summary>
@@ -175,9 +175,15 @@ internal abstract class QueueConsumer<TDelivery> : IQueueConsumer
         }
     }
 
-    private bool Settle(string messageId)
+    /// <summary>
+    /// Forgets the settled delivery: false when it was already forgotten (settled twice at once). Only this
+    /// delivery: a nack without delay can give the message to this member again before the nack returns, and
+    /// that new delivery stays held.
+    /// </summary>
+    private bool Settle(Held held)
     {
-        if (!_held.TryRemove(messageId, out var held))
+        var id = held.Message.MessageId;
+        if (!_held.TryRemove(KeyValuePair.Create(id, held)) && !_held.ContainsKey(id))
         {
             return false;
         }
